@@ -1,0 +1,2 @@
+//! placeholder
+pub use sync_core as core;

@@ -1,0 +1,1 @@
+//! Connectors that read MySQL/MariaDB and PostgreSQL accounts. Filled by the connector issues.
