@@ -18,6 +18,8 @@ pub mod account;
 pub mod domain;
 pub mod error;
 pub mod history;
+#[cfg(feature = "proptest")]
+pub mod strategies;
 pub mod traits;
 
 pub use error::{ParseEnumError, QueryError, TransitionError};

@@ -5,15 +5,14 @@ use crate::error::QueryError;
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+/// Resolved UTC bounds of a time range: `(since inclusive, until exclusive)`.
+pub type Bounds = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 impl TimeRange {
     /// UTC bounds `(since inclusive, until exclusive)` of this range at `now`; "today" starts
     /// at midnight in `tz` (the first valid instant of the day when midnight is skipped by a
     /// daylight-saving change). `week` is the last 7 days, `month` the last 30.
-    pub fn bounds(
-        &self,
-        now: DateTime<Utc>,
-        tz: Tz,
-    ) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), QueryError> {
+    pub fn bounds(&self, now: DateTime<Utc>, tz: Tz) -> Result<Bounds, QueryError> {
         Ok(match *self {
             TimeRange::All => (None, None),
             TimeRange::Week => (Some(now - Duration::days(7)), None),
