@@ -616,3 +616,66 @@ async fn invalid_configurations_are_refused() {
          records would be recovered as stale"
     );
 }
+
+#[tokio::test]
+async fn a_panicking_connector_fails_its_record_and_the_run_goes_on() {
+    let fake = FakeConnector::new(Duration::ZERO, Behaviour::Accounts(1));
+    fake.set("db-001", Behaviour::Panic);
+    let env = Env::new(3, config(1), fake).await;
+    let summary = env
+        .service
+        .sync_all(&alice(), SyncType::ManualBatch)
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            summary.session.status,
+            summary.session.successful_instances,
+            summary.session.failed_instances
+        ),
+        (SessionStatus::Failed, 2, 1)
+    );
+    assert_eq!(
+        summary.failures[0].message,
+        "internal error: the sync of this instance panicked; see the service log"
+    );
+    assert_eq!((summary.pending, summary.running), (0, 0));
+}
+
+#[tokio::test]
+async fn the_configured_account_filter_applies() {
+    use sync_core::account::{AccountFilter, AccountPattern};
+    let fake = FakeConnector::new(Duration::ZERO, Behaviour::Accounts(12));
+    let mut cfg = config(2);
+    cfg.filters.insert(
+        DbType::Mysql,
+        AccountFilter {
+            exclude: vec![AccountPattern::name("u1?")],
+            exclude_system: false,
+        },
+    );
+    let env = Env::new(1, cfg, fake).await;
+    let summary = env
+        .service
+        .sync_all(&alice(), SyncType::ManualBatch)
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    // u10 and u11 are left out; u1 is not matched by `u1?`.
+    assert_eq!(summary.items, counts(10));
+    let names: Vec<String> = env
+        .service
+        .accounts(&alice(), env.ids[0])
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.key.name().to_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"]
+    );
+}

@@ -40,6 +40,8 @@ pub enum Behaviour {
     Forever,
     /// Accounts including a superuser named `root`.
     WithSuperuser(usize),
+    /// Panics (a connector bug).
+    Panic,
 }
 
 /// Per-instance statistics.
@@ -196,6 +198,7 @@ impl AccountConnector for FakeConnector {
                 Ok(ok(accounts(n)))
             }
             Behaviour::Forever => std::future::pending().await,
+            Behaviour::Panic => panic!("connector bug"),
             Behaviour::WithSuperuser(n) => {
                 let mut set = accounts(n);
                 set.insert(
