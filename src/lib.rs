@@ -23,3 +23,8 @@ pub use sync_store_seaorm as store;
 /// Connectors that read real MySQL/MariaDB and PostgreSQL servers.
 #[cfg(any(feature = "mysql", feature = "postgres"))]
 pub use sync_connectors as connectors;
+
+/// The README's examples, compiled and run as doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
