@@ -14,7 +14,7 @@
 //! | `connectors` | `sync-connectors` | `mysql` / `postgres` (default) |
 #![warn(missing_docs)]
 
-pub use sync_core::{account, domain, error, history, traits};
+pub use sync_core::{account, chrono, chrono_tz, domain, error, history, traits};
 
 /// The durable SeaORM store (SQLite, PostgreSQL, MySQL/MariaDB).
 #[cfg(feature = "store")]
