@@ -26,3 +26,8 @@ pub mod strategies;
 pub mod traits;
 
 pub use error::{ParseEnumError, QueryError, TransitionError};
+
+/// Re-exported: the time types of every public timestamp.
+pub use chrono;
+/// Re-exported: the time zones taken by "today" in history requests.
+pub use chrono_tz;
