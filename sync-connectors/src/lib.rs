@@ -1,1 +1,5 @@
-//! Connectors that read MySQL/MariaDB and PostgreSQL accounts. Filled by the connector issues.
+//! Connectors that read MySQL/MariaDB and PostgreSQL accounts.
+#![warn(missing_docs)]
+
+#[cfg(feature = "postgres")]
+pub mod postgres;
