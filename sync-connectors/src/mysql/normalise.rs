@@ -655,15 +655,12 @@ pub fn normalise(rows: &CatalogRows) -> Normalised {
     let mut accounts = AccountSet::new();
     for (key, mut d) in drafts {
         let is_granted = granted.contains(&key);
+        // MySQL has no role flag: a granted account that cannot log in (locked, no
+        // password) is a role.
+        let mysql_role = rows.server.flavor == super::ServerFlavor::MySql && d.locked && !d.has_password;
         let kind = if d.public {
             AccountKind::Public
-        } else if d.is_role {
-            AccountKind::Role
-        } else if is_granted
-            && d.locked
-            && !d.has_password
-            && rows.server.flavor == super::ServerFlavor::MySql
-        {
+        } else if d.is_role || (is_granted && mysql_role) {
             AccountKind::Role
         } else if is_granted {
             AccountKind::Both
