@@ -50,6 +50,7 @@ pub mod attrs;
 pub mod catalog;
 mod connect;
 pub mod error;
+pub mod global_priv;
 pub mod mandatory;
 pub mod normalise;
 pub mod privileges;

@@ -17,6 +17,7 @@
 //! - rows of privilege tables that name no existing account are ignored with a warning.
 
 use super::attrs;
+use super::global_priv::{self as gp, PrivDoc};
 use super::mandatory::parse_mandatory_roles;
 use super::privileges::{
     PrivilegeName, mariadb_bit_names, mariadb_effective_access, privilege_of_column, privileges_of_set,
@@ -27,7 +28,8 @@ use chrono::DateTime;
 use secrecy::zeroize::Zeroize;
 use secrecy::{ExposeSecret, SecretSlice};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use sync_core::account::{
     AccountKey, AccountKind, AccountSet, AccountSnapshot, AttrValue, Membership, PrivilegeFact,
     PrivilegeScope, attr, credential_fingerprint, is_mysql_system_account,
@@ -82,6 +84,9 @@ struct Draft {
     has_password: bool,
     superuser: bool,
     default_roles: Vec<AccountKey>,
+    /// Attributes, collected unsorted and turned into the snapshot's map at the end (a
+    /// bulk build from a sorted list; the last value of a name wins).
+    attributes: Vec<(&'static str, AttrValue)>,
 }
 
 impl Draft {
@@ -94,11 +99,21 @@ impl Draft {
             has_password: false,
             superuser: false,
             default_roles: Vec::new(),
+            attributes: Vec::with_capacity(24),
         }
     }
 
-    fn attr(&mut self, name: &str, value: AttrValue) {
-        self.snapshot.attributes.insert(name.to_owned(), value);
+    fn attr(&mut self, name: &'static str, value: AttrValue) {
+        self.attributes.push((name, value));
+    }
+
+    /// The finished snapshot.
+    fn into_snapshot(self) -> AccountSnapshot {
+        let mut snapshot = self.snapshot;
+        let mut attributes = self.attributes;
+        attributes.sort_by_key(|(name, _)| *name);
+        snapshot.attributes = attributes.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        snapshot
     }
 }
 
@@ -143,14 +158,6 @@ fn privileges_of_columns(columns: &[String]) -> (Vec<String>, bool) {
     (names, grant)
 }
 
-fn int_or(obj: &Map<String, Value>, key: &str, default: i64) -> i64 {
-    obj.get(key).and_then(Value::as_i64).unwrap_or(default)
-}
-
-fn str_or<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    obj.get(key).and_then(Value::as_str)
-}
-
 fn time_attr(unix: i64) -> AttrValue {
     match DateTime::from_timestamp(unix, 0) {
         Some(t) if unix > 0 => AttrValue::Time(t),
@@ -159,28 +166,23 @@ fn time_attr(unix: i64) -> AttrValue {
 }
 
 fn mariadb_draft(row: &GlobalPrivRow, server: &ServerInfo, warnings: &mut Vec<String>) -> Draft {
-    let key = AccountKey::mysql(&row.user, &row.host);
     let mut d = Draft::new();
-    let parsed: Value = match serde_json::from_str(row.priv_json.expose_secret()) {
-        Ok(v) => v,
-        Err(e) => {
-            warnings.push(format!(
-                "mysql.global_priv: Priv of {key} is not valid JSON ({e}); read as empty"
-            ));
-            Value::Object(Map::new())
-        }
-    };
-    let empty = Map::new();
-    let obj = parsed.as_object().unwrap_or(&empty);
+    let mut doc: PrivDoc = serde_json::from_str(row.priv_json.expose_secret()).unwrap_or_else(|e| {
+        warnings.push(format!(
+            "mysql.global_priv: Priv of {} is not valid JSON ({e}); read as empty",
+            AccountKey::mysql(&row.user, &row.host)
+        ));
+        PrivDoc::default()
+    });
 
-    d.is_role = obj.get("is_role") == Some(&Value::Bool(true));
+    d.is_role = gp::is_true(&doc.is_role);
     d.public = d.is_role && row.host.is_empty() && row.user == "PUBLIC" && server.at_least(10, 11, 0);
 
-    let access = obj.get("access").and_then(Value::as_u64).unwrap_or(0);
-    let version_id = obj.get("version_id").and_then(Value::as_u64).unwrap_or(0);
+    let (access, version_id) = (gp::uint(&doc.access), gp::uint(&doc.version_id));
     let effective = mariadb_effective_access(access, version_id, server).unwrap_or_else(|why| {
         warnings.push(format!(
-            "mysql.global_priv: global privileges of {key} are ignored by the server: {why}"
+            "mysql.global_priv: global privileges of {} are ignored by the server: {why}",
+            AccountKey::mysql(&row.user, &row.host)
         ));
         0
     });
@@ -196,31 +198,26 @@ fn mariadb_draft(row: &GlobalPrivRow, server: &ServerInfo, warnings: &mut Vec<St
         false,
     );
 
-    if let Some(role) = str_or(obj, "default_role").filter(|r| !r.is_empty()) {
+    if let Some(role) = gp::string(&doc.default_role).filter(|r| !r.is_empty()) {
         d.default_roles.push(AccountKey::mysql(role, ""));
     }
     if d.is_role {
-        scrub(parsed);
+        scrub(&mut doc);
         return d;
     }
 
     // Authentication methods, in order (the server's `get_auth`): `auth_or` lists them;
     // an entry without `plugin` stands for the top-level plugin/authentication_string.
-    let top = match (str_or(obj, "plugin"), str_or(obj, "authentication_string")) {
+    let top = match (gp::string(&doc.plugin), gp::string(&doc.authentication_string)) {
         (Some(p), Some(a)) => Some((if p.is_empty() { "mysql_native_password" } else { p }, a)),
         _ => None,
     };
-    let methods: Vec<(&str, &str)> = match obj.get("auth_or").and_then(Value::as_array) {
+    let methods: Vec<(&str, &str)> = match &doc.auth_or.0 {
         None => top.into_iter().collect(),
         Some(list) => list
             .iter()
-            .filter_map(|m| match m.get("plugin").and_then(Value::as_str) {
-                Some(p) => Some((
-                    p,
-                    m.get("authentication_string")
-                        .and_then(Value::as_str)
-                        .unwrap_or(""),
-                )),
+            .filter_map(|m| match gp::string(&m.plugin) {
+                Some(p) => Some((p, gp::string(&m.authentication_string).unwrap_or(""))),
                 None => top,
             })
             .collect(),
@@ -234,78 +231,68 @@ fn mariadb_draft(row: &GlobalPrivRow, server: &ServerInfo, warnings: &mut Vec<St
         attr::CREDENTIAL_FINGERPRINT,
         AttrValue::Text(auth_fingerprint(methods.iter().map(|(p, a)| (*p, a.as_bytes())))),
     );
+    drop(methods);
 
-    d.locked = obj.get("account_locked") == Some(&Value::Bool(true));
-    let last_changed = int_or(obj, "password_last_changed", -1);
+    d.locked = gp::is_true(&doc.account_locked);
+    let last_changed = gp::int(&doc.password_last_changed, -1);
     d.attr(attr::LOCKED, AttrValue::Bool(d.locked));
     d.attr(attr::PASSWORD_EXPIRED, AttrValue::Bool(last_changed == 0));
     d.attr(attrs::PASSWORD_LAST_CHANGED, time_attr(last_changed));
     d.attr(
         attr::PASSWORD_LIFETIME,
-        match int_or(obj, "password_lifetime", -1) {
+        match gp::int(&doc.password_lifetime, -1) {
             n if n < 0 => AttrValue::Null,
             n => AttrValue::Int(n),
         },
     );
     d.attr(
         attr::CONNECTION_LIMIT,
-        AttrValue::Int(int_or(obj, "max_user_connections", 0)),
+        AttrValue::Int(gp::int(&doc.max_user_connections, 0)),
     );
     d.attr(
         attrs::MAX_QUESTIONS,
-        AttrValue::Int(int_or(obj, "max_questions", 0)),
+        AttrValue::Int(gp::int(&doc.max_questions, 0)),
     );
-    d.attr(attrs::MAX_UPDATES, AttrValue::Int(int_or(obj, "max_updates", 0)));
+    d.attr(attrs::MAX_UPDATES, AttrValue::Int(gp::int(&doc.max_updates, 0)));
     d.attr(
         attrs::MAX_CONNECTIONS,
-        AttrValue::Int(int_or(obj, "max_connections", 0)),
+        AttrValue::Int(gp::int(&doc.max_connections, 0)),
     );
-    let statement_time = obj
-        .get("max_statement_time")
-        .and_then(Value::as_f64)
-        .unwrap_or(0.0);
+    let statement_time = gp::float(&doc.max_statement_time);
     d.attr(
         attrs::MAX_STATEMENT_TIME,
         AttrValue::Text(format!("{statement_time:.6}")),
     );
-    let ssl_type = match int_or(obj, "ssl_type", 0) {
+    let ssl_type = match gp::int(&doc.ssl_type, 0) {
         1 => "ANY",
         2 => "X509",
         3 => "SPECIFIED",
         _ => "",
     };
     d.attr(attrs::SSL_TYPE, AttrValue::Text(ssl_type.to_owned()));
-    for (name, json_key) in [
-        (attrs::SSL_CIPHER, "ssl_cipher"),
-        (attrs::X509_ISSUER, "x509_issuer"),
-        (attrs::X509_SUBJECT, "x509_subject"),
+    for (name, value) in [
+        (attrs::SSL_CIPHER, &doc.ssl_cipher),
+        (attrs::X509_ISSUER, &doc.x509_issuer),
+        (attrs::X509_SUBJECT, &doc.x509_subject),
     ] {
-        d.attr(
-            name,
-            AttrValue::Text(str_or(obj, json_key).unwrap_or("").to_owned()),
-        );
+        d.attr(name, AttrValue::Text(gp::string(value).unwrap_or("").to_owned()));
     }
-    scrub(parsed);
+    scrub(&mut doc);
     d
 }
 
-/// Zeroes every `authentication_string` of a parsed `Priv` document before it is freed.
-fn scrub(mut value: Value) {
-    fn walk(v: &mut Value) {
-        match v {
-            Value::Object(m) => {
-                for (k, v) in m.iter_mut() {
-                    match v {
-                        Value::String(s) if k == "authentication_string" => s.zeroize(),
-                        other => walk(other),
-                    }
-                }
-            }
-            Value::Array(a) => a.iter_mut().for_each(walk),
-            _ => {}
+/// Zeroes the credential strings the parser had to copy (those with JSON escapes; the
+/// others borrow from the row's secret buffer, which zeroes itself).
+fn scrub(doc: &mut PrivDoc<'_>) {
+    fn zero(v: &mut Option<gp::Scalar<'_>>) {
+        if let Some(gp::Scalar::Str(Cow::Owned(s))) = v {
+            s.zeroize();
         }
     }
-    walk(&mut value);
+    zero(&mut doc.authentication_string);
+    for entry in doc.auth_or.0.iter_mut().flatten() {
+        zero(&mut entry.authentication_string);
+    }
 }
 
 fn opt_int_attr(v: Option<i64>) -> AttrValue {
@@ -448,35 +435,58 @@ impl Orphans {
     }
 }
 
+/// The drafts of one read, found by `(user, host)` without allocating (hash lookups on
+/// the row strings: 10k accounts share long name prefixes, which makes ordered-map
+/// comparisons the dominant cost).
+struct Drafts<'r> {
+    list: Vec<(AccountKey, Draft)>,
+    index: HashMap<(&'r str, &'r str), usize>,
+}
+
+impl<'r> Drafts<'r> {
+    fn with_capacity(n: usize) -> Self {
+        Drafts {
+            list: Vec::with_capacity(n),
+            index: HashMap::with_capacity(n),
+        }
+    }
+
+    fn push(&mut self, user: &'r str, host: &'r str, draft: Draft) {
+        self.index.insert((user, host), self.list.len());
+        self.list.push((AccountKey::mysql(user, host), draft));
+    }
+
+    fn get_mut(&mut self, user: &str, host: &str) -> Option<&mut Draft> {
+        let i = *self.index.get(&(user, host))?;
+        Some(&mut self.list[i].1)
+    }
+}
+
 /// Normalises the rows of one server into accounts.
 pub fn normalise(rows: &CatalogRows) -> Normalised {
     let mut warnings = Vec::new();
-    let mut drafts: BTreeMap<AccountKey, Draft> = BTreeMap::new();
+    let mut drafts = Drafts::with_capacity(rows.accounts.len());
     match &rows.accounts {
         AccountRows::MariaDb(list) => {
             for r in list {
-                drafts.insert(
-                    AccountKey::mysql(&r.user, &r.host),
-                    mariadb_draft(r, &rows.server, &mut warnings),
-                );
+                drafts.push(&r.user, &r.host, mariadb_draft(r, &rows.server, &mut warnings));
             }
         }
         AccountRows::MySql(list) => {
             for r in list {
-                drafts.insert(AccountKey::mysql(&r.user, &r.host), mysql_draft(r, &mut warnings));
+                drafts.push(&r.user, &r.host, mysql_draft(r, &mut warnings));
             }
         }
     }
     let mut orphans = Orphans::default();
 
     // Memberships.
-    let mut granted: BTreeSet<AccountKey> = BTreeSet::new();
+    let mut granted: HashSet<(&str, &str)> = HashSet::new();
     for e in &rows.role_edges {
-        let role = AccountKey::mysql(&e.role_user, &e.role_host);
-        granted.insert(role.clone());
-        match drafts.get_mut(&AccountKey::mysql(&e.member_user, &e.member_host)) {
+        granted.insert((&e.role_user, &e.role_host));
+        match drafts.get_mut(&e.member_user, &e.member_host) {
             Some(d) => {
-                let mut m = Membership::new(role);
+                let mut m = Membership::new(AccountKey::mysql(&e.role_user, &e.role_host));
                 m.admin = e.admin;
                 m.default_role = Some(false);
                 d.snapshot.memberships.insert(m);
@@ -485,14 +495,18 @@ pub fn normalise(rows: &CatalogRows) -> Normalised {
         }
     }
     for r in &rows.default_roles {
-        match drafts.get_mut(&AccountKey::mysql(&r.user, &r.host)) {
+        match drafts.get_mut(&r.user, &r.host) {
             Some(d) => d
                 .default_roles
                 .push(AccountKey::mysql(&r.role_user, &r.role_host)),
             None => orphans.note("mysql.default_roles"),
         }
     }
-    for d in drafts.values_mut() {
+    for (_, d) in drafts
+        .list
+        .iter_mut()
+        .filter(|(_, d)| !d.default_roles.is_empty())
+    {
         let mut ungranted = Vec::new();
         for role in std::mem::take(&mut d.default_roles) {
             let edge = d.snapshot.memberships.iter().find(|m| m.role == role).cloned();
@@ -510,36 +524,40 @@ pub fn normalise(rows: &CatalogRows) -> Normalised {
             d.attr(attrs::UNGRANTED_DEFAULT_ROLES, AttrValue::List(ungranted));
         }
     }
-    if let Some(value) = rows.mandatory_roles.as_deref().filter(|v| !v.trim().is_empty()) {
-        match parse_mandatory_roles(value) {
-            Ok(list) => {
-                let shown: Vec<String> = list
-                    .iter()
-                    .map(|(u, h)| AccountKey::mysql(u, h).to_string())
-                    .collect();
-                warnings.push(format!(
-                    "mandatory_roles is set: every account implicitly holds {} (recorded on the roles as {})",
-                    shown.join(", "),
-                    attrs::MANDATORY_ROLE
-                ));
-                for (u, h) in list {
-                    let key = AccountKey::mysql(&u, &h);
-                    match drafts.get_mut(&key) {
-                        Some(d) => {
-                            d.attr(attrs::MANDATORY_ROLE, AttrValue::Bool(true));
-                            granted.insert(key);
-                        }
-                        None => warnings.push(format!("mandatory role {key} does not exist")),
-                    }
-                }
+    let mandatory = match rows.mandatory_roles.as_deref().filter(|v| !v.trim().is_empty()) {
+        None => Vec::new(),
+        Some(value) => parse_mandatory_roles(value).unwrap_or_else(|e| {
+            warnings.push(format!("mandatory_roles cannot be parsed: {e}"));
+            Vec::new()
+        }),
+    };
+    if !mandatory.is_empty() {
+        let shown: Vec<String> = mandatory
+            .iter()
+            .map(|(u, h)| AccountKey::mysql(u, h).to_string())
+            .collect();
+        warnings.push(format!(
+            "mandatory_roles is set: every account implicitly holds {} (recorded on the roles as {})",
+            shown.join(", "),
+            attrs::MANDATORY_ROLE
+        ));
+    }
+    for (u, h) in &mandatory {
+        match drafts.get_mut(u, h) {
+            Some(d) => {
+                d.attr(attrs::MANDATORY_ROLE, AttrValue::Bool(true));
+                granted.insert((u, h));
             }
-            Err(e) => warnings.push(format!("mandatory_roles cannot be parsed: {e}")),
+            None => warnings.push(format!(
+                "mandatory role {} does not exist",
+                AccountKey::mysql(u, h)
+            )),
         }
     }
 
     // Privileges of the other scopes.
     for r in &rows.db_privileges {
-        let Some(d) = drafts.get_mut(&AccountKey::mysql(&r.user, &r.host)) else {
+        let Some(d) = drafts.get_mut(&r.user, &r.host) else {
             orphans.note("mysql.db");
             continue;
         };
@@ -554,23 +572,25 @@ pub fn normalise(rows: &CatalogRows) -> Normalised {
             false,
         );
     }
-    type TableKey = (AccountKey, String, String);
-    let mut table_grant: BTreeMap<TableKey, bool> = BTreeMap::new();
-    let mut tables_with_columns: BTreeSet<TableKey> = BTreeSet::new();
-    for r in &rows.table_privileges {
-        let (_, grant) = privileges_of_set(&r.table_priv);
-        table_grant.insert(
-            (AccountKey::mysql(&r.user, &r.host), r.db.clone(), r.table.clone()),
-            grant,
-        );
-    }
+    // (user, host, db, table)
+    type TableKey<'a> = (&'a str, &'a str, &'a str, &'a str);
+    let table_grant: HashMap<TableKey, bool> = rows
+        .table_privileges
+        .iter()
+        .map(|r| {
+            (
+                (r.user.as_str(), r.host.as_str(), r.db.as_str(), r.table.as_str()),
+                privileges_of_set(&r.table_priv).1,
+            )
+        })
+        .collect();
+    let mut tables_with_columns: HashSet<TableKey> = HashSet::new();
     for r in &rows.column_privileges {
-        let key = AccountKey::mysql(&r.user, &r.host);
-        let tkey = (key.clone(), r.db.clone(), r.table.clone());
-        let Some(d) = drafts.get_mut(&key) else {
+        let Some(d) = drafts.get_mut(&r.user, &r.host) else {
             orphans.note("mysql.columns_priv");
             continue;
         };
+        let tkey = (r.user.as_str(), r.host.as_str(), r.db.as_str(), r.table.as_str());
         let grant = table_grant.get(&tkey).copied().unwrap_or(false);
         let (names, _) = privileges_of_set(&r.column_priv);
         let object = [r.db.clone(), r.table.clone(), r.column.clone()];
@@ -588,12 +608,11 @@ pub fn normalise(rows: &CatalogRows) -> Normalised {
         }
     }
     for r in &rows.table_privileges {
-        let key = AccountKey::mysql(&r.user, &r.host);
-        let tkey = (key.clone(), r.db.clone(), r.table.clone());
-        let Some(d) = drafts.get_mut(&key) else {
+        let Some(d) = drafts.get_mut(&r.user, &r.host) else {
             orphans.note("mysql.tables_priv");
             continue;
         };
+        let tkey = (r.user.as_str(), r.host.as_str(), r.db.as_str(), r.table.as_str());
         let (names, grant) = privileges_of_set(&r.table_priv);
         push_scope(
             &mut d.snapshot.privileges,
@@ -606,7 +625,7 @@ pub fn normalise(rows: &CatalogRows) -> Normalised {
         );
     }
     for r in &rows.routine_privileges {
-        let Some(d) = drafts.get_mut(&AccountKey::mysql(&r.user, &r.host)) else {
+        let Some(d) = drafts.get_mut(&r.user, &r.host) else {
             orphans.note("mysql.procs_priv");
             continue;
         };
@@ -622,7 +641,7 @@ pub fn normalise(rows: &CatalogRows) -> Normalised {
         );
     }
     for r in &rows.proxy_privileges {
-        let Some(d) = drafts.get_mut(&AccountKey::mysql(&r.user, &r.host)) else {
+        let Some(d) = drafts.get_mut(&r.user, &r.host) else {
             orphans.note("mysql.proxies_priv");
             continue;
         };
@@ -636,7 +655,7 @@ pub fn normalise(rows: &CatalogRows) -> Normalised {
         );
     }
     for r in &rows.global_grants {
-        let Some(d) = drafts.get_mut(&AccountKey::mysql(&r.user, &r.host)) else {
+        let Some(d) = drafts.get_mut(&r.user, &r.host) else {
             orphans.note("mysql.global_grants");
             continue;
         };
@@ -652,28 +671,32 @@ pub fn normalise(rows: &CatalogRows) -> Normalised {
     }
 
     // Kinds and derived attributes.
-    let mut accounts = AccountSet::new();
-    for (key, mut d) in drafts {
-        let is_granted = granted.contains(&key);
-        // MySQL has no role flag: a granted account that cannot log in (locked, no
-        // password) is a role.
-        let mysql_role = rows.server.flavor == super::ServerFlavor::MySql && d.locked && !d.has_password;
-        let kind = if d.public {
-            AccountKind::Public
-        } else if d.is_role || (is_granted && mysql_role) {
-            AccountKind::Role
-        } else if is_granted {
-            AccountKind::Both
-        } else {
-            AccountKind::User
-        };
-        d.snapshot.kind = kind;
-        d.snapshot.system = is_mysql_system_account(&key);
-        let can_login = matches!(kind, AccountKind::User | AccountKind::Both);
-        d.attr(attr::CAN_LOGIN, AttrValue::Bool(can_login));
-        d.attr(attr::SUPERUSER, AttrValue::Bool(d.superuser));
-        accounts.insert(key, d.snapshot);
-    }
+    let is_mysql = rows.server.flavor == super::ServerFlavor::MySql;
+    let accounts: AccountSet = drafts
+        .list
+        .into_iter()
+        .map(|(key, mut d)| {
+            let is_granted = granted.contains(&(key.name(), key.host().unwrap_or_default()));
+            // MySQL has no role flag: a granted account that cannot log in (locked, no
+            // password) is a role.
+            let mysql_role = is_mysql && d.locked && !d.has_password;
+            let kind = if d.public {
+                AccountKind::Public
+            } else if d.is_role || (is_granted && mysql_role) {
+                AccountKind::Role
+            } else if is_granted {
+                AccountKind::Both
+            } else {
+                AccountKind::User
+            };
+            d.snapshot.kind = kind;
+            d.snapshot.system = is_mysql_system_account(&key);
+            let can_login = matches!(kind, AccountKind::User | AccountKind::Both);
+            d.attr(attr::CAN_LOGIN, AttrValue::Bool(can_login));
+            d.attr(attr::SUPERUSER, AttrValue::Bool(d.superuser));
+            (key, d.into_snapshot())
+        })
+        .collect();
     Normalised { accounts, warnings }
 }
 
