@@ -217,15 +217,7 @@ impl<'a> Login<'a> {
             .with_attr(attr::PASSWORD_EXPIRED, AttrValue::Bool(self.expired))
             .with_attr(attr::PASSWORD_LIFETIME, self.lifetime)
             .with_attr(attr::SUPERUSER, AttrValue::Bool(self.superuser))
-            .with_attr(attrs::MAX_CONNECTIONS, AttrValue::Int(0))
-            .with_attr(attrs::MAX_QUESTIONS, AttrValue::Int(0))
-            .with_attr(attrs::MAX_STATEMENT_TIME, text("0.000000"))
-            .with_attr(attrs::MAX_UPDATES, AttrValue::Int(0))
             .with_attr(attrs::PASSWORD_LAST_CHANGED, self.last_changed)
-            .with_attr(attrs::SSL_CIPHER, text(""))
-            .with_attr(attrs::SSL_TYPE, text(""))
-            .with_attr(attrs::X509_ISSUER, text(""))
-            .with_attr(attrs::X509_SUBJECT, text(""))
     }
 }
 
@@ -470,6 +462,15 @@ async fn snapshot_of_account_cases_is_exact() {
         ),
     )
     .await;
+    // Limits and TLS requirements (present only when set).
+    exec(
+        &mut c,
+        format!(
+            "CREATE USER {} REQUIRE SSL WITH MAX_QUERIES_PER_HOUR 10 MAX_USER_CONNECTIONS 3 MAX_STATEMENT_TIME 2.5",
+            acct(&n("limits"), "%")
+        ),
+    )
+    .await;
     // Database, table and column privileges; patterns; a lone grant option.
     exec(&mut c, format!("CREATE USER {}", acct(&n("dbuser"), "%"))).await;
     let dbuser = acct(&n("dbuser"), "%");
@@ -693,6 +694,14 @@ async fn snapshot_of_account_cases_is_exact() {
         .await;
         expected.insert(k, s);
     }
+    let (k, s) = user(&mut c, &n("limits"), "%", &plain).await;
+    expected.insert(
+        k,
+        s.with_attr(attr::CONNECTION_LIMIT, AttrValue::Int(3))
+            .with_attr(attrs::MAX_QUESTIONS, AttrValue::Int(10))
+            .with_attr(attrs::MAX_STATEMENT_TIME, text("2.500000"))
+            .with_attr(attrs::SSL_TYPE, text("ANY")),
+    );
     // db / table / column
     let lit_db = format!("{}lit", P.replace('_', "\\_"));
     let pat_db = format!("{}pat%", P.replace('_', "\\_"));

@@ -79,19 +79,7 @@ fn mysql_attrs(methods: &[(&str, &[u8])], locked: bool, expired: bool) -> Accoun
         .with_attr(attr::PASSWORD_EXPIRED, AttrValue::Bool(expired))
         .with_attr(attr::PASSWORD_LIFETIME, AttrValue::Null)
         .with_attr(attr::SUPERUSER, AttrValue::Bool(false))
-        .with_attr(attrs::FAILED_LOGIN_ATTEMPTS, AttrValue::Int(0))
-        .with_attr(attrs::MAX_CONNECTIONS, AttrValue::Int(0))
-        .with_attr(attrs::MAX_QUESTIONS, AttrValue::Int(0))
-        .with_attr(attrs::MAX_UPDATES, AttrValue::Int(0))
-        .with_attr(attrs::PASSWORD_HISTORY, AttrValue::Null)
         .with_attr(attrs::PASSWORD_LAST_CHANGED, AttrValue::Null)
-        .with_attr(attrs::PASSWORD_LOCK_TIME, AttrValue::Int(0))
-        .with_attr(attrs::PASSWORD_REQUIRE_CURRENT, AttrValue::Null)
-        .with_attr(attrs::PASSWORD_REUSE_TIME, AttrValue::Null)
-        .with_attr(attrs::SSL_CIPHER, AttrValue::Text(String::new()))
-        .with_attr(attrs::SSL_TYPE, AttrValue::Text(String::new()))
-        .with_attr(attrs::X509_ISSUER, AttrValue::Text(String::new()))
-        .with_attr(attrs::X509_SUBJECT, AttrValue::Text(String::new()))
 }
 
 const SHA2: &str = "caching_sha2_password";
@@ -128,7 +116,17 @@ fn mysql8() -> CatalogRows {
     let mut locked_user = with_password(user("locked_user", "%"), 6); // locked with password, not granted
     locked_user.account_locked = true;
 
+    let mut limited = with_password(user("limited", "%"), 7);
+    limited.max_questions = 100;
+    limited.max_user_connections = 5;
+    limited.ssl_type = "X509".into();
+    limited.x509_subject = "/CN=app".into();
+    limited.password_reuse_history = Some(5);
+    limited.password_reuse_time = Some(30);
+    limited.password_require_current = Some(true);
+
     rows.accounts = AccountRows::MySql(vec![
+        limited,
         created_role("app_admin"),
         created_role("app_ops"),
         created_role("mand_role"),
@@ -324,6 +322,18 @@ fn mysql8_snapshots_are_exact() {
         ]))
     );
 
+    // Limits and requirements appear when set.
+    let hash7 = sha2_hash(7);
+    let limited = mysql_attrs(&[(SHA2, &hash7)], false, false)
+        .with_attr(attr::CONNECTION_LIMIT, AttrValue::Int(5))
+        .with_attr(attrs::MAX_QUESTIONS, AttrValue::Int(100))
+        .with_attr(attrs::SSL_TYPE, AttrValue::Text("X509".into()))
+        .with_attr(attrs::X509_SUBJECT, AttrValue::Text("/CN=app".into()))
+        .with_attr(attrs::PASSWORD_HISTORY, AttrValue::Int(5))
+        .with_attr(attrs::PASSWORD_REUSE_TIME, AttrValue::Int(30))
+        .with_attr(attrs::PASSWORD_REQUIRE_CURRENT, AttrValue::Bool(true));
+    assert_eq!(a.get(&key("limited", "%")), Some(&limited));
+
     // Internal accounts.
     assert!(a.get(&key("mysql.sys", "localhost")).unwrap().system);
     assert_eq!(a.iter().filter(|(_, s)| s.system).count(), 1);
@@ -367,7 +377,7 @@ fn mysql8_role_detection() {
         .iter()
         .filter(|(_, s)| s.kind == AccountKind::User)
         .count();
-    assert_eq!((roles, users), (3, 7));
+    assert_eq!((roles, users), (3, 8));
 }
 
 #[test]

@@ -1,36 +1,42 @@
 //! MySQL/MariaDB-specific attribute names (the common ones are in
 //! [`sync_core::account::attr`]).
+//!
+//! Presence rule: the common attributes and [`PASSWORD_LAST_CHANGED`] are on every login
+//! account; the server-specific limits and requirements below are present only when they
+//! differ from the server default (absent = unlimited / not required / server default), the
+//! same way a key missing from MariaDB's `Priv` JSON means its default. Setting one shows in
+//! a diff as the attribute appearing (before `None`); nothing changes without DDL.
 
-/// Int: `max_questions` per hour (0: unlimited).
+/// Int, when set: `MAX_QUERIES_PER_HOUR` (absent: unlimited).
 pub const MAX_QUESTIONS: &str = "mysql.max_questions";
-/// Int: `max_updates` per hour (0: unlimited).
+/// Int, when set: `MAX_UPDATES_PER_HOUR` (absent: unlimited).
 pub const MAX_UPDATES: &str = "mysql.max_updates";
-/// Int: `max_connections` per hour (0: unlimited).
+/// Int, when set: `MAX_CONNECTIONS_PER_HOUR` (absent: unlimited).
 pub const MAX_CONNECTIONS: &str = "mysql.max_connections";
-/// Text: MariaDB `max_statement_time` in seconds, six decimals (`0.000000`: none).
+/// Text, when set: MariaDB `MAX_STATEMENT_TIME` in seconds, six decimals (absent: none).
 pub const MAX_STATEMENT_TIME: &str = "mysql.max_statement_time";
-/// Text: `REQUIRE` type: `""`, `ANY` (SSL), `X509`, `SPECIFIED`.
+/// Text, when set: `REQUIRE` type `ANY` (SSL), `X509` or `SPECIFIED` (absent: none).
 pub const SSL_TYPE: &str = "mysql.ssl_type";
-/// Text: required cipher (`""`: any).
+/// Text, when set: `REQUIRE CIPHER`.
 pub const SSL_CIPHER: &str = "mysql.ssl_cipher";
-/// Text: required certificate issuer.
+/// Text, when set: `REQUIRE ISSUER`.
 pub const X509_ISSUER: &str = "mysql.x509_issuer";
-/// Text: required certificate subject.
+/// Text, when set: `REQUIRE SUBJECT`.
 pub const X509_SUBJECT: &str = "mysql.x509_subject";
 /// Time / Null: when the password was last set, as stored (Null: never recorded, or
 /// MariaDB's "expired" marker 0). Expiry is never computed from the clock at read time.
 pub const PASSWORD_LAST_CHANGED: &str = "mysql.password_last_changed";
-/// Null / Int: MySQL `Password_reuse_history` (Null: server default).
+/// Int, when set: MySQL `PASSWORD HISTORY` (absent: NULL, the server default).
 pub const PASSWORD_HISTORY: &str = "mysql.password_history";
-/// Null / Int: MySQL `Password_reuse_time` in days (Null: server default).
+/// Int, when set: MySQL `PASSWORD REUSE INTERVAL` in days (absent: the server default).
 pub const PASSWORD_REUSE_TIME: &str = "mysql.password_reuse_time";
-/// Null / Bool: MySQL `Password_require_current` (Null: server default).
+/// Bool, when set: MySQL `PASSWORD REQUIRE CURRENT` (absent: the server default).
 pub const PASSWORD_REQUIRE_CURRENT: &str = "mysql.password_require_current";
-/// Int: MySQL `FAILED_LOGIN_ATTEMPTS` (0: off).
+/// Int, when set: MySQL `FAILED_LOGIN_ATTEMPTS` (absent: off).
 pub const FAILED_LOGIN_ATTEMPTS: &str = "mysql.failed_login_attempts";
-/// Int: MySQL `PASSWORD_LOCK_TIME` in days (-1: until unlocked; 0: off).
+/// Int, when set: MySQL `PASSWORD_LOCK_TIME` in days (-1: until unlocked; absent: off).
 pub const PASSWORD_LOCK_TIME: &str = "mysql.password_lock_time";
-/// Text: MySQL `ATTRIBUTE`/`COMMENT` metadata JSON, compact with sorted keys.
+/// Text, when set: MySQL `ATTRIBUTE`/`COMMENT` metadata JSON, compact with sorted keys.
 pub const METADATA: &str = "mysql.metadata";
 /// Bool (only present when true): the role is named in MySQL's `mandatory_roles`, so every
 /// account implicitly holds it. Recorded on the role, not on every account, so changing

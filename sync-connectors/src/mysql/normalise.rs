@@ -107,6 +107,20 @@ impl Draft {
         self.attributes.push((name, value));
     }
 
+    /// A server-specific limit: recorded only when set (0 is the server default).
+    fn limit(&mut self, name: &'static str, value: i64) {
+        if value != 0 {
+            self.attr(name, AttrValue::Int(value));
+        }
+    }
+
+    /// A server-specific requirement: recorded only when set (empty is the default).
+    fn requirement(&mut self, name: &'static str, value: &str) {
+        if !value.is_empty() {
+            self.attr(name, AttrValue::Text(value.to_owned()));
+        }
+    }
+
     /// The finished snapshot.
     fn into_snapshot(self) -> AccountSnapshot {
         let mut snapshot = self.snapshot;
@@ -249,34 +263,26 @@ fn mariadb_draft(row: &GlobalPrivRow, server: &ServerInfo, warnings: &mut Vec<St
         attr::CONNECTION_LIMIT,
         AttrValue::Int(gp::int(&doc.max_user_connections, 0)),
     );
-    d.attr(
-        attrs::MAX_QUESTIONS,
-        AttrValue::Int(gp::int(&doc.max_questions, 0)),
-    );
-    d.attr(attrs::MAX_UPDATES, AttrValue::Int(gp::int(&doc.max_updates, 0)));
-    d.attr(
-        attrs::MAX_CONNECTIONS,
-        AttrValue::Int(gp::int(&doc.max_connections, 0)),
-    );
+    d.limit(attrs::MAX_QUESTIONS, gp::int(&doc.max_questions, 0));
+    d.limit(attrs::MAX_UPDATES, gp::int(&doc.max_updates, 0));
+    d.limit(attrs::MAX_CONNECTIONS, gp::int(&doc.max_connections, 0));
     let statement_time = gp::float(&doc.max_statement_time);
-    d.attr(
-        attrs::MAX_STATEMENT_TIME,
-        AttrValue::Text(format!("{statement_time:.6}")),
-    );
+    if statement_time != 0.0 {
+        d.attr(
+            attrs::MAX_STATEMENT_TIME,
+            AttrValue::Text(format!("{statement_time:.6}")),
+        );
+    }
     let ssl_type = match gp::int(&doc.ssl_type, 0) {
         1 => "ANY",
         2 => "X509",
         3 => "SPECIFIED",
         _ => "",
     };
-    d.attr(attrs::SSL_TYPE, AttrValue::Text(ssl_type.to_owned()));
-    for (name, value) in [
-        (attrs::SSL_CIPHER, &doc.ssl_cipher),
-        (attrs::X509_ISSUER, &doc.x509_issuer),
-        (attrs::X509_SUBJECT, &doc.x509_subject),
-    ] {
-        d.attr(name, AttrValue::Text(gp::string(value).unwrap_or("").to_owned()));
-    }
+    d.requirement(attrs::SSL_TYPE, ssl_type);
+    d.requirement(attrs::SSL_CIPHER, gp::string(&doc.ssl_cipher).unwrap_or(""));
+    d.requirement(attrs::X509_ISSUER, gp::string(&doc.x509_issuer).unwrap_or(""));
+    d.requirement(attrs::X509_SUBJECT, gp::string(&doc.x509_subject).unwrap_or(""));
     scrub(&mut doc);
     d
 }
@@ -367,21 +373,23 @@ fn mysql_draft(row: &MysqlUserRow, warnings: &mut Vec<String>) -> Draft {
         row.password_last_changed.map_or(AttrValue::Null, AttrValue::Time),
     );
     d.attr(attr::PASSWORD_LIFETIME, opt_int_attr(row.password_lifetime));
-    d.attr(attrs::PASSWORD_HISTORY, opt_int_attr(row.password_reuse_history));
-    d.attr(attrs::PASSWORD_REUSE_TIME, opt_int_attr(row.password_reuse_time));
-    d.attr(
-        attrs::PASSWORD_REQUIRE_CURRENT,
-        row.password_require_current
-            .map_or(AttrValue::Null, AttrValue::Bool),
-    );
+    if let Some(n) = row.password_reuse_history {
+        d.attr(attrs::PASSWORD_HISTORY, AttrValue::Int(n));
+    }
+    if let Some(n) = row.password_reuse_time {
+        d.attr(attrs::PASSWORD_REUSE_TIME, AttrValue::Int(n));
+    }
+    if let Some(b) = row.password_require_current {
+        d.attr(attrs::PASSWORD_REQUIRE_CURRENT, AttrValue::Bool(b));
+    }
     d.attr(attr::CONNECTION_LIMIT, AttrValue::Int(row.max_user_connections));
-    d.attr(attrs::MAX_QUESTIONS, AttrValue::Int(row.max_questions));
-    d.attr(attrs::MAX_UPDATES, AttrValue::Int(row.max_updates));
-    d.attr(attrs::MAX_CONNECTIONS, AttrValue::Int(row.max_connections));
-    d.attr(attrs::SSL_TYPE, AttrValue::Text(row.ssl_type.clone()));
-    d.attr(attrs::SSL_CIPHER, AttrValue::Text(row.ssl_cipher.clone()));
-    d.attr(attrs::X509_ISSUER, AttrValue::Text(row.x509_issuer.clone()));
-    d.attr(attrs::X509_SUBJECT, AttrValue::Text(row.x509_subject.clone()));
+    d.limit(attrs::MAX_QUESTIONS, row.max_questions);
+    d.limit(attrs::MAX_UPDATES, row.max_updates);
+    d.limit(attrs::MAX_CONNECTIONS, row.max_connections);
+    d.requirement(attrs::SSL_TYPE, &row.ssl_type);
+    d.requirement(attrs::SSL_CIPHER, &row.ssl_cipher);
+    d.requirement(attrs::X509_ISSUER, &row.x509_issuer);
+    d.requirement(attrs::X509_SUBJECT, &row.x509_subject);
 
     let locking = attributes.get("Password_locking").and_then(Value::as_object);
     let locking_int = |k: &str| {
@@ -390,14 +398,8 @@ fn mysql_draft(row: &MysqlUserRow, warnings: &mut Vec<String>) -> Draft {
             .and_then(Value::as_i64)
             .unwrap_or(0)
     };
-    d.attr(
-        attrs::FAILED_LOGIN_ATTEMPTS,
-        AttrValue::Int(locking_int("failed_login_attempts")),
-    );
-    d.attr(
-        attrs::PASSWORD_LOCK_TIME,
-        AttrValue::Int(locking_int("password_lock_time_days")),
-    );
+    d.limit(attrs::FAILED_LOGIN_ATTEMPTS, locking_int("failed_login_attempts"));
+    d.limit(attrs::PASSWORD_LOCK_TIME, locking_int("password_lock_time_days"));
     if let Some(meta) = attributes.get("metadata") {
         d.attr(attrs::METADATA, AttrValue::Text(meta.to_string()));
     }
