@@ -14,7 +14,7 @@
 //!
 //! Fetching ([`catalog`], into the plain rows of [`rows`]) is separate from normalising
 //! ([`normalise()`], a pure function), so the MySQL 8 rules are tested over recorded rows.
-//! See [`normalise`] for the rules (kinds, grant option, patterns, memberships).
+//! See [`mod@normalise`] for the rules (kinds, grant option, patterns, memberships).
 //!
 //! MariaDB global privileges are decoded from the `access` bitmask exactly as the server
 //! loads them ([`privileges::mariadb_effective_access`]): the `mysql.user` view has no

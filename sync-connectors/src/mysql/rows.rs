@@ -1,6 +1,6 @@
 //! Plain rows of the grant tables, as fetched (no interpretation yet).
 //!
-//! [`super::catalog`] fills them with a fixed number of bulk queries; [`super::normalise`]
+//! [`super::catalog`] fills them with a fixed number of bulk queries; [`super::normalise()`]
 //! turns them into an [`sync_core::account::AccountSet`] without I/O, so tests can build
 //! rows of servers this machine does not run (MySQL 8).
 //!
