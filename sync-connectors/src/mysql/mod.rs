@@ -49,9 +49,12 @@
 pub mod attrs;
 pub mod catalog;
 mod connect;
+mod draft;
 pub mod error;
 pub mod global_priv;
 pub mod mandatory;
+mod mariadb_account;
+mod mysql_account;
 pub mod normalise;
 pub mod privileges;
 pub mod rows;
