@@ -28,12 +28,10 @@ impl Kind {
 /// The admin URL of a server (overridable for other machines).
 fn admin_url(kind: Kind) -> String {
     match kind {
-        Kind::Postgres => {
-            std::env::var("ACS_TEST_PG_ADMIN").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-        }
-        Kind::MySql => {
-            std::env::var("ACS_TEST_MYSQL_ADMIN").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
-        }
+        Kind::Postgres => std::env::var("ACS_TEST_PG_ADMIN")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()),
+        Kind::MySql => std::env::var("ACS_TEST_MYSQL_ADMIN")
+            .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into()),
         Kind::Sqlite => String::new(),
     }
 }
@@ -55,7 +53,11 @@ async fn admin(kind: Kind) -> Option<DatabaseConnection> {
     match Database::connect(opts).await {
         Ok(c) => Some(c),
         Err(e) => {
-            let server = if kind == Kind::Postgres { "PostgreSQL" } else { "MariaDB/MySQL" };
+            let server = if kind == Kind::Postgres {
+                "PostgreSQL"
+            } else {
+                "MariaDB/MySQL"
+            };
             if ci() {
                 panic!("CI=true and the {server} test server is unreachable: {e}");
             }
@@ -81,7 +83,10 @@ pub struct TestDb {
 
 /// The database name of test `test` on `kind`.
 pub fn db_name(kind: Kind, test: &str) -> String {
-    let mut t: String = test.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    let mut t: String = test
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
     t.truncate(40);
     format!("acs_store_{t}_{}", kind.suffix())
 }
@@ -125,7 +130,12 @@ pub async fn open(kind: Kind, test: &str) -> Option<TestDb> {
     let store = SeaStore::open(&url, OpenOptions::default())
         .await
         .unwrap_or_else(|e| panic!("open {url}: {e}"));
-    Some(TestDb { kind, store, url, name })
+    Some(TestDb {
+        kind,
+        store,
+        url,
+        name,
+    })
 }
 
 impl TestDb {
@@ -140,7 +150,11 @@ impl TestDb {
 pub async fn drop_db(kind: Kind, name: &str, url: &str) {
     match kind {
         Kind::Sqlite => {
-            let path = url.trim_start_matches("sqlite://").split('?').next().unwrap_or_default();
+            let path = url
+                .trim_start_matches("sqlite://")
+                .split('?')
+                .next()
+                .unwrap_or_default();
             remove_sqlite(path);
         }
         Kind::Postgres => {

@@ -4,14 +4,15 @@
 use chrono::{DateTime, TimeZone, Utc};
 use sync_core::account::DiffSummary;
 use sync_core::domain::{
-    CredentialRef, DbType, ItemCounts, NewInstance, SYNC_DETAILS_VERSION, SecretSource, SyncCategory, SyncDetails,
-    SyncType,
+    CredentialRef, DbType, ItemCounts, NewInstance, SYNC_DETAILS_VERSION, SecretSource, SyncCategory,
+    SyncDetails, SyncType,
 };
 use sync_core::traits::{NewSession, RecordOutcome};
 
 /// 2026-01-02 12:00:00 UTC plus `secs` seconds and `micros` microseconds.
 pub fn t(secs: i64, micros: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 2, 12, 0, 0).unwrap() + chrono::Duration::seconds(secs)
+    Utc.with_ymd_and_hms(2026, 1, 2, 12, 0, 0).unwrap()
+        + chrono::Duration::seconds(secs)
         + chrono::Duration::microseconds(i64::from(micros))
 }
 

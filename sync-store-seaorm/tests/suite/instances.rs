@@ -10,8 +10,14 @@ async fn instances_crud_and_soft_delete(db: &TestDb) {
     let a = s.add_instance(new_instance("pg-main")).await.unwrap();
     assert_eq!(a.name, "pg-main");
     assert_eq!(a.inspect_databases, vec!["app".to_string(), "ü-db".to_string()]);
-    assert_eq!(a.credential.to_string(), "sync (password from env PG_MAIN_PASSWORD)");
-    assert_eq!((a.sync_count, a.is_active, a.deleted_at, a.last_synced_at), (0, true, None, None));
+    assert_eq!(
+        a.credential.to_string(),
+        "sync (password from env PG_MAIN_PASSWORD)"
+    );
+    assert_eq!(
+        (a.sync_count, a.is_active, a.deleted_at, a.last_synced_at),
+        (0, true, None, None)
+    );
     assert_eq!(s.get_instance(a.id).await.unwrap(), a);
 
     // Name conflicts are exact: other case and trailing space are other names.
@@ -51,7 +57,9 @@ async fn instances_crud_and_soft_delete(db: &TestDb) {
     s.mark_instance_synced(a.id, t(20, 1), Some("15.5".into()), false)
         .await
         .unwrap();
-    s.mark_instance_synced(a.id, t(30, 999_999), None, true).await.unwrap();
+    s.mark_instance_synced(a.id, t(30, 999_999), None, true)
+        .await
+        .unwrap();
     let synced = s.get_instance(a.id).await.unwrap();
     assert_eq!(synced.sync_count, 2);
     assert_eq!(synced.last_synced_at, Some(t(30, 999_999)));
@@ -86,7 +94,9 @@ async fn instances_crud_and_soft_delete(db: &TestDb) {
     assert_eq!(s.get_instance(999_999).await.unwrap_err(), missing);
     assert_eq!(s.delete_instance(999_999, t(0, 0)).await.unwrap_err(), missing);
     assert_eq!(
-        s.mark_instance_synced(999_999, t(0, 0), None, true).await.unwrap_err(),
+        s.mark_instance_synced(999_999, t(0, 0), None, true)
+            .await
+            .unwrap_err(),
         missing
     );
     assert_eq!(s.set_instance_active(999_999, true).await.unwrap_err(), missing);

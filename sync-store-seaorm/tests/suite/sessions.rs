@@ -17,23 +17,46 @@ async fn session_lifecycle_with_pause(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(
-        (session.status, session.total_instances, session.created_at, session.created_by.as_deref()),
+        (
+            session.status,
+            session.total_instances,
+            session.created_at,
+            session.created_by.as_deref()
+        ),
         (SessionStatus::Pending, 3, t(0, 500), Some("alice"))
     );
     assert_eq!(s.get_session(session.session_id).await.unwrap(), session);
     assert_eq!(records.len(), 3);
     assert!(records.windows(2).all(|w| w[0].id < w[1].id));
-    assert!(records.iter().all(|r| r.status == RecordStatus::Pending && r.session_id == session.session_id));
+    assert!(
+        records
+            .iter()
+            .all(|r| r.status == RecordStatus::Pending && r.session_id == session.session_id)
+    );
     let (r1, r2, r3) = (records[0].id, records[1].id, records[2].id);
 
     let started = s.start_record(r1, t(1, 0)).await.unwrap();
-    assert_eq!((started.status, started.started_at), (RecordStatus::Running, Some(t(1, 0))));
-    let running = s.get_session(session.session_id).await.unwrap();
-    assert_eq!((running.status, running.started_at), (SessionStatus::Running, Some(t(1, 0))));
-
-    let after1 = s.finish_record(r1, completed(items(10, 2, 1, 0)), t(2, 0)).await.unwrap();
     assert_eq!(
-        (after1.status, after1.successful_instances, after1.failed_instances, after1.updated_at),
+        (started.status, started.started_at),
+        (RecordStatus::Running, Some(t(1, 0)))
+    );
+    let running = s.get_session(session.session_id).await.unwrap();
+    assert_eq!(
+        (running.status, running.started_at),
+        (SessionStatus::Running, Some(t(1, 0)))
+    );
+
+    let after1 = s
+        .finish_record(r1, completed(items(10, 2, 1, 0)), t(2, 0))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            after1.status,
+            after1.successful_instances,
+            after1.failed_instances,
+            after1.updated_at
+        ),
         (SessionStatus::Running, 1, 0, t(2, 0))
     );
 
@@ -50,12 +73,20 @@ async fn session_lifecycle_with_pause(db: &TestDb) {
         "illegal session transition from paused to paused: allowed from paused: running, completed, failed, cancelled"
     );
     let resumed = s.resume_session(session.session_id, t(5, 0)).await.unwrap();
-    assert_eq!((resumed.status, resumed.started_at), (SessionStatus::Running, Some(t(1, 0))));
+    assert_eq!(
+        (resumed.status, resumed.started_at),
+        (SessionStatus::Running, Some(t(1, 0)))
+    );
 
     s.start_record(r2, t(6, 0)).await.unwrap();
-    s.finish_record(r2, failed("connection refused"), t(7, 0)).await.unwrap();
+    s.finish_record(r2, failed("connection refused"), t(7, 0))
+        .await
+        .unwrap();
     s.start_record(r3, t(8, 0)).await.unwrap();
-    let done = s.finish_record(r3, completed(items(5, 0, 0, 1)), t(9, 250)).await.unwrap();
+    let done = s
+        .finish_record(r3, completed(items(5, 0, 0, 1)), t(9, 250))
+        .await
+        .unwrap();
     assert_eq!(
         (
             done.status,
@@ -71,7 +102,11 @@ async fn session_lifecycle_with_pause(db: &TestDb) {
     let recs = s.list_records(session.session_id).await.unwrap();
     assert_eq!(
         recs.iter().map(|r| r.status).collect::<Vec<_>>(),
-        vec![RecordStatus::Completed, RecordStatus::Failed, RecordStatus::Completed]
+        vec![
+            RecordStatus::Completed,
+            RecordStatus::Failed,
+            RecordStatus::Completed
+        ]
     );
     assert_eq!(recs[0].items, items(10, 2, 1, 0));
     assert_eq!(recs[1].error_message.as_deref(), Some("connection refused"));
@@ -83,7 +118,10 @@ async fn session_lifecycle_with_pause(db: &TestDb) {
     assert_eq!(recs[2].completed_at, Some(t(9, 250)));
 
     // Terminal records and sessions are final.
-    let err = s.finish_record(r3, completed(items(1, 1, 1, 1)), t(10, 0)).await.unwrap_err();
+    let err = s
+        .finish_record(r3, completed(items(1, 1, 1, 1)), t(10, 0))
+        .await
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "illegal record transition from completed to completed: completed is terminal and final"
@@ -103,7 +141,10 @@ async fn session_lifecycle_with_pause(db: &TestDb) {
 async fn cancel_counts_pending_records_and_stays_cancelled(db: &TestDb) {
     let s = &db.store;
     let (session, records) = s
-        .create_session(new_session(SyncType::ManualTask, &[(1, "a"), (2, "b"), (3, "c")]), t(0, 0))
+        .create_session(
+            new_session(SyncType::ManualTask, &[(1, "a"), (2, "b"), (3, "c")]),
+            t(0, 0),
+        )
         .await
         .unwrap();
     s.start_record(records[0].id, t(1, 0)).await.unwrap();
@@ -119,7 +160,9 @@ async fn cancel_counts_pending_records_and_stays_cancelled(db: &TestDb) {
     );
     let recs = s.list_records(session.session_id).await.unwrap();
     assert_eq!(
-        recs.iter().map(|r| (r.status, r.completed_at)).collect::<Vec<_>>(),
+        recs.iter()
+            .map(|r| (r.status, r.completed_at))
+            .collect::<Vec<_>>(),
         vec![
             (RecordStatus::Running, None),
             (RecordStatus::Cancelled, Some(t(2, 0))),
@@ -127,9 +170,17 @@ async fn cancel_counts_pending_records_and_stays_cancelled(db: &TestDb) {
         ]
     );
     // The running record still ends and is counted; the session stays cancelled.
-    let end = s.finish_record(records[0].id, completed(items(3, 0, 0, 0)), t(3, 0)).await.unwrap();
+    let end = s
+        .finish_record(records[0].id, completed(items(3, 0, 0, 0)), t(3, 0))
+        .await
+        .unwrap();
     assert_eq!(
-        (end.status, end.successful_instances, end.cancelled_instances, end.completed_at),
+        (
+            end.status,
+            end.successful_instances,
+            end.cancelled_instances,
+            end.completed_at
+        ),
         (SessionStatus::Cancelled, 1, 2, Some(t(2, 0)))
     );
     assert!(s.open_sessions().await.unwrap().is_empty());
@@ -139,9 +190,17 @@ async fn cancel_counts_pending_records_and_stays_cancelled(db: &TestDb) {
         .create_session(new_session(SyncType::ManualSingle, &[(4, "d")]), t(5, 0))
         .await
         .unwrap();
-    let closed = s.finish_record(recs[0].id, RecordOutcome::Cancelled, t(6, 0)).await.unwrap();
+    let closed = s
+        .finish_record(recs[0].id, RecordOutcome::Cancelled, t(6, 0))
+        .await
+        .unwrap();
     assert_eq!(
-        (closed.status, closed.started_at, closed.completed_at, closed.cancelled_instances),
+        (
+            closed.status,
+            closed.started_at,
+            closed.completed_at,
+            closed.cancelled_instances
+        ),
         (SessionStatus::Cancelled, Some(t(6, 0)), Some(t(6, 0)), 1)
     );
     let _ = only;
@@ -153,9 +212,17 @@ async fn pending_record_can_fail_and_close_its_session(db: &TestDb) {
         .create_session(new_session(SyncType::ManualSingle, &[(9, "x")]), t(0, 0))
         .await
         .unwrap();
-    let closed = s.finish_record(recs[0].id, failed("instance is deleted"), t(1, 0)).await.unwrap();
+    let closed = s
+        .finish_record(recs[0].id, failed("instance is deleted"), t(1, 0))
+        .await
+        .unwrap();
     assert_eq!(
-        (closed.status, closed.failed_instances, closed.started_at, closed.completed_at),
+        (
+            closed.status,
+            closed.failed_instances,
+            closed.started_at,
+            closed.completed_at
+        ),
         (SessionStatus::Failed, 1, Some(t(1, 0)), Some(t(1, 0)))
     );
     // A pending record cannot complete without starting.
@@ -163,7 +230,10 @@ async fn pending_record_can_fail_and_close_its_session(db: &TestDb) {
         .create_session(new_session(SyncType::ManualSingle, &[(9, "x")]), t(2, 0))
         .await
         .unwrap();
-    let err = s.finish_record(recs[0].id, completed(items(1, 0, 0, 0)), t(3, 0)).await.unwrap_err();
+    let err = s
+        .finish_record(recs[0].id, completed(items(1, 0, 0, 0)), t(3, 0))
+        .await
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "illegal record transition from pending to completed: allowed from pending: running, failed, cancelled"
@@ -191,14 +261,31 @@ async fn stale_records_and_open_sessions(db: &TestDb) {
     assert_eq!(stale.iter().map(|r| r.id).collect::<Vec<_>>(), vec![ra[0].id]);
     assert_eq!(s.stale_records(t(5, 1)).await.unwrap().len(), 2);
     assert!(s.stale_records(t(1, 0)).await.unwrap().is_empty());
-    let open: Vec<_> = s.open_sessions().await.unwrap().into_iter().map(|x| x.session_id).collect();
+    let open: Vec<_> = s
+        .open_sessions()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|x| x.session_id)
+        .collect();
     assert_eq!(open, vec![a.session_id, c.session_id, b.session_id]);
     s.pause_session(a.session_id, t(6, 0)).await.unwrap();
     // A paused session whose in-flight records end closes.
-    s.finish_record(ra[0].id, failed("lease expired: worker died"), t(30, 0)).await.unwrap();
-    let closed = s.finish_record(ra[1].id, completed(items(1, 1, 0, 0)), t(31, 0)).await.unwrap();
+    s.finish_record(ra[0].id, failed("lease expired: worker died"), t(30, 0))
+        .await
+        .unwrap();
+    let closed = s
+        .finish_record(ra[1].id, completed(items(1, 1, 0, 0)), t(31, 0))
+        .await
+        .unwrap();
     assert_eq!(closed.status, SessionStatus::Failed);
-    let open: Vec<_> = s.open_sessions().await.unwrap().into_iter().map(|x| x.session_id).collect();
+    let open: Vec<_> = s
+        .open_sessions()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|x| x.session_id)
+        .collect();
     assert_eq!(open, vec![c.session_id, b.session_id]);
 }
 
@@ -206,11 +293,17 @@ async fn instance_busy_is_refused(db: &TestDb) {
     let s = &db.store;
     let inst = s.add_instance(new_instance("mysql-eu")).await.unwrap();
     let (first, r1) = s
-        .create_session(new_session(SyncType::ManualBatch, &[(inst.id, "mysql-eu")]), t(0, 0))
+        .create_session(
+            new_session(SyncType::ManualBatch, &[(inst.id, "mysql-eu")]),
+            t(0, 0),
+        )
         .await
         .unwrap();
     let (second, r2) = s
-        .create_session(new_session(SyncType::ManualSingle, &[(inst.id, "mysql-eu")]), t(1, 0))
+        .create_session(
+            new_session(SyncType::ManualSingle, &[(inst.id, "mysql-eu")]),
+            t(1, 0),
+        )
         .await
         .unwrap();
     s.start_record(r1[0].id, t(2, 0)).await.unwrap();
@@ -224,9 +317,17 @@ async fn instance_busy_is_refused(db: &TestDb) {
         }
     );
     // Nothing changed for the refused record and its session.
-    assert_eq!(s.list_records(second.session_id).await.unwrap()[0].status, RecordStatus::Pending);
-    assert_eq!(s.get_session(second.session_id).await.unwrap().status, SessionStatus::Pending);
-    s.finish_record(r1[0].id, completed(items(1, 0, 0, 0)), t(4, 0)).await.unwrap();
+    assert_eq!(
+        s.list_records(second.session_id).await.unwrap()[0].status,
+        RecordStatus::Pending
+    );
+    assert_eq!(
+        s.get_session(second.session_id).await.unwrap().status,
+        SessionStatus::Pending
+    );
+    s.finish_record(r1[0].id, completed(items(1, 0, 0, 0)), t(4, 0))
+        .await
+        .unwrap();
     let ok = s.start_record(r2[0].id, t(5, 0)).await.unwrap();
     assert_eq!(ok.status, RecordStatus::Running);
 }
