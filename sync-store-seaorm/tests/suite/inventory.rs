@@ -212,7 +212,7 @@ async fn postgres_roles_and_instances_are_separate(db: &TestDb) {
     let changes = sync(s, 2, &mut pg_ref, &AccountSet::new(), t(5, 0)).await;
     assert_eq!(changes.len(), 4);
     assert!(changes.iter().all(|(_, k)| *k == ChangeKind::Removed));
-    assert_eq!(s.load_inventory(3).await.unwrap()[0].present, true);
+    assert!(s.load_inventory(3).await.unwrap()[0].present);
 }
 
 on_all_backends!(
