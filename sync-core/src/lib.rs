@@ -18,8 +18,16 @@ pub mod account;
 pub mod domain;
 pub mod error;
 pub mod history;
+#[cfg(feature = "memory")]
+pub mod memory;
+pub mod service;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod traits;
 
 pub use error::{ParseEnumError, QueryError, TransitionError};
+
+/// Re-exported: the time types of every public timestamp.
+pub use chrono;
+/// Re-exported: the time zones taken by "today" in history requests.
+pub use chrono_tz;
