@@ -103,12 +103,48 @@ impl Redactor {
     }
 }
 
-/// Maps a backend error to [`StoreError::Backend`] (scrubbed).
+/// The message prefix of a transient failure (deadlock, serialization failure, SQLite busy):
+/// the whole operation can be retried.
+pub(crate) const TRANSIENT: &str = "transient conflict (retry): ";
+
+/// Maps a backend error to [`StoreError::Backend`] (scrubbed); transient failures are
+/// prefixed with [`TRANSIENT`].
 pub(crate) fn db_err(backend: Backend, redactor: &Redactor, e: &DbErr) -> StoreError {
+    let text = redactor.scrub(&e.to_string());
     StoreError::Backend {
         backend: backend.name(),
-        message: redactor.scrub(&e.to_string()),
+        message: if is_transient_db(e) {
+            format!("{TRANSIENT}{text}")
+        } else {
+            text
+        },
     }
+}
+
+/// Deadlock or serialization failure (SQLSTATE 40001 / 40P01; MySQL 1213 reports 40001), or
+/// SQLite busy/locked after its busy timeout.
+fn is_transient_db(e: &DbErr) -> bool {
+    let runtime = match e {
+        DbErr::Exec(r) | DbErr::Query(r) | DbErr::Conn(r) => r,
+        _ => return false,
+    };
+    let sea_orm::RuntimeErr::SqlxError(err) = runtime else {
+        return false;
+    };
+    match err.as_ref() {
+        sea_orm::sqlx::Error::Database(d) => {
+            matches!(
+                d.code().as_deref(),
+                Some("40001" | "40P01" | "5" | "6" | "261" | "517")
+            )
+        }
+        _ => false,
+    }
+}
+
+/// Whether a store error is a transient conflict worth retrying.
+pub(crate) fn is_transient(e: &StoreError) -> bool {
+    matches!(e, StoreError::Backend { message, .. } if message.starts_with(TRANSIENT))
 }
 
 /// Whether the error is a unique-constraint violation.

@@ -6,7 +6,7 @@
 
 use crate::SeaStore;
 use crate::convert::{self, account_kind_str, key_hash, key_parts, to_json};
-use crate::entities::{account, account_change};
+use crate::entities::{account, account_change, instance, sync_session};
 use crate::sql::{Backend, micros, row_marks};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -42,6 +42,76 @@ fn upsert_tail(b: Backend) -> &'static str {
 }
 
 impl SeaStore {
+    /// One attempt of `apply_account_diff` (one transaction).
+    async fn apply_account_diff_once(
+        &self,
+        instance_id: InstanceId,
+        session_id: SessionId,
+        diff: &AccountDiff,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let at = micros(at);
+        let txn = self.begin_write().await?;
+        self.require_instance(&txn, instance_id).await?;
+        // Existence only (no row lock: diffs of one session's instances run in parallel).
+        let sid = session_id.to_string();
+        sync_session::Entity::find()
+            .filter(sync_session::Column::SessionId.eq(sid.as_str()))
+            .select_only()
+            .column(sync_session::Column::Id)
+            .into_tuple::<i64>()
+            .one(&txn)
+            .await
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "session",
+                id: sid.clone(),
+            })?;
+        // The rows the diff touches, changed in memory by the reference rules.
+        let mut hashes: Vec<String> = diff.changes.iter().map(|c| key_hash(&c.key)).collect();
+        hashes.sort();
+        hashes.dedup();
+        let mut rows = self.touched_rows(&txn, instance_id, &hashes).await?;
+        let before: BTreeMap<_, InventoryAccount> = rows.iter().map(|r| (r.key.clone(), r.clone())).collect();
+        apply_diff(&mut rows, diff, at);
+        let changed: Vec<&InventoryAccount> =
+            rows.iter().filter(|r| before.get(&r.key) != Some(*r)).collect();
+        self.upsert_rows(&txn, instance_id, &changed).await?;
+        // Every account present afterwards was just read.
+        txn.execute_raw(self.backend.stmt(
+            "UPDATE accounts SET last_seen = ? WHERE instance_id = ? AND present = ? AND last_seen <> ?",
+            vec![at.into(), instance_id.into(), true.into(), at.into()],
+        ))
+        .await
+        .map_err(|e| self.err(e))?;
+        if self.take_diff_fault() {
+            txn.rollback().await.map_err(|e| self.err(e))?;
+            return Err(StoreError::Backend {
+                backend: self.backend.name(),
+                message: "injected failure after writing the inventory rows".into(),
+            });
+        }
+        self.insert_changes(&txn, instance_id, session_id, diff, at)
+            .await?;
+        txn.commit().await.map_err(|e| self.err(e))
+    }
+
+    /// `NotFound` unless the instance exists (deleted ones too).
+    async fn require_instance<C: ConnectionTrait>(&self, db: &C, id: InstanceId) -> Result<(), StoreError> {
+        instance::Entity::find_by_id(id)
+            .select_only()
+            .column(instance::Column::Id)
+            .into_tuple::<i64>()
+            .one(db)
+            .await
+            .map_err(|e| self.err(e))?
+            .map(|_| ())
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "instance",
+                id: id.to_string(),
+            })
+    }
+
     /// The stored rows of `instance_id` whose key hash is in `hashes`.
     async fn touched_rows(
         &self,
@@ -145,6 +215,7 @@ impl SeaStore {
 #[async_trait]
 impl InventoryStore for SeaStore {
     async fn load_inventory(&self, instance_id: InstanceId) -> Result<Vec<InventoryAccount>, StoreError> {
+        self.require_instance(&self.db, instance_id).await?;
         let rows = account::Entity::find()
             .filter(account::Column::InstanceId.eq(instance_id))
             .order_by_asc(account::Column::Id)
@@ -166,35 +237,8 @@ impl InventoryStore for SeaStore {
         diff: &AccountDiff,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let at = micros(at);
-        let txn = self.begin_write().await?;
-        // The rows the diff touches, changed in memory by the reference rules.
-        let mut hashes: Vec<String> = diff.changes.iter().map(|c| key_hash(&c.key)).collect();
-        hashes.sort();
-        hashes.dedup();
-        let mut rows = self.touched_rows(&txn, instance_id, &hashes).await?;
-        let before: BTreeMap<_, InventoryAccount> = rows.iter().map(|r| (r.key.clone(), r.clone())).collect();
-        apply_diff(&mut rows, diff, at);
-        let changed: Vec<&InventoryAccount> =
-            rows.iter().filter(|r| before.get(&r.key) != Some(*r)).collect();
-        self.upsert_rows(&txn, instance_id, &changed).await?;
-        // Every account present afterwards was just read.
-        txn.execute_raw(self.backend.stmt(
-            "UPDATE accounts SET last_seen = ? WHERE instance_id = ? AND present = ? AND last_seen <> ?",
-            vec![at.into(), instance_id.into(), true.into(), at.into()],
-        ))
-        .await
-        .map_err(|e| self.err(e))?;
-        if self.take_diff_fault() {
-            txn.rollback().await.map_err(|e| self.err(e))?;
-            return Err(StoreError::Backend {
-                backend: self.backend.name(),
-                message: "injected failure after writing the inventory rows".into(),
-            });
-        }
-        self.insert_changes(&txn, instance_id, session_id, diff, at)
-            .await?;
-        txn.commit().await.map_err(|e| self.err(e))
+        self.retrying(|| self.apply_account_diff_once(instance_id, session_id, diff, at))
+            .await
     }
 
     async fn list_changes(&self, query: &ChangeQuery) -> Result<Vec<ChangeLogEntry>, StoreError> {
@@ -203,9 +247,8 @@ impl InventoryStore for SeaStore {
         if let Some(since) = query.since {
             q = q.filter(account_change::Column::ChangedAt.gte(micros(since)));
         }
-        q = q
-            .order_by_desc(account_change::Column::ChangedAt)
-            .order_by_desc(account_change::Column::Id);
+        // Newest first = most recently written first.
+        q = q.order_by_desc(account_change::Column::Id);
         if let Some(limit) = query.limit {
             q = q.limit(u64::from(limit));
         }

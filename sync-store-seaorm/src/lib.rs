@@ -86,16 +86,44 @@ impl SeaStore {
 
     /// A write transaction: on SQLite `BEGIN IMMEDIATE` (the write lock is taken at once, so
     /// a read-then-write cannot be overtaken by another writer; others wait up to the busy
-    /// timeout); on PostgreSQL and MySQL an ordinary transaction whose reads lock rows.
+    /// timeout); on PostgreSQL (READ COMMITTED) and MySQL (READ COMMITTED) a transaction whose
+    /// reads lock the rows they change.
     pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, StoreError> {
         let opts = match self.backend {
             Backend::Sqlite => TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..Default::default()
             },
-            _ => TransactionOptions::default(),
+            // InnoDB's REPEATABLE READ takes gap locks on the unique indexes the writes
+            // touch; READ COMMITTED avoids those deadlocks (every write here re-reads the rows
+            // it locks, so nothing relies on a snapshot).
+            Backend::MySql => TransactionOptions {
+                isolation_level: Some(sea_orm::IsolationLevel::ReadCommitted),
+                ..Default::default()
+            },
+            Backend::Postgres => TransactionOptions::default(),
         };
         self.db.begin_with_options(opts).await.map_err(|e| self.err(e))
+    }
+
+    /// Runs a one-transaction operation again (up to 5 times, with a short back-off) when it
+    /// failed on a deadlock or serialization failure: the transaction was rolled back, so
+    /// running it again is safe.
+    pub(crate) async fn retrying<T, F, Fut>(&self, mut op: F) -> Result<T, StoreError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, StoreError>>,
+    {
+        let mut attempt = 0u32;
+        loop {
+            match op().await {
+                Err(e) if attempt < 5 && error::is_transient(&e) => {
+                    attempt += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(2u64 << attempt)).await;
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Test hook: the next `apply_account_diff` fails after writing the inventory rows and

@@ -3,7 +3,7 @@
 
 use crate::SeaStore;
 use crate::convert::{self, i64_of, to_json};
-use crate::entities::{instance, instance_record, sync_session};
+use crate::entities::{instance_record, sync_session};
 use crate::error::is_unique_violation;
 use crate::sql::{micros, micros_opt};
 use crate::summary::{self, NewMember};
@@ -104,12 +104,22 @@ impl SeaStore {
         Ok(())
     }
 
-    /// A step of the session state machine: lock, check with the domain rules, write.
+    /// A step of the session state machine (retried on a deadlock).
     async fn session_step(
         &self,
         id: SessionId,
         now: DateTime<Utc>,
-        step: impl FnOnce(&mut SyncSession, DateTime<Utc>) -> Result<(), TransitionError> + Send,
+        step: impl Fn(&mut SyncSession, DateTime<Utc>) -> Result<(), TransitionError> + Send + Sync,
+    ) -> Result<SyncSession, StoreError> {
+        self.retrying(|| self.session_step_once(id, now, &step)).await
+    }
+
+    /// One attempt of a session step: lock, check with the domain rules, write.
+    async fn session_step_once(
+        &self,
+        id: SessionId,
+        now: DateTime<Utc>,
+        step: &(impl Fn(&mut SyncSession, DateTime<Utc>) -> Result<(), TransitionError> + Send + Sync),
     ) -> Result<SyncSession, StoreError> {
         let now = micros(now);
         let txn = self.begin_write().await?;
@@ -143,23 +153,17 @@ impl SeaStore {
         convert::session(self.backend, &out)
     }
 
-    /// The `InstanceBusy` error for `instance_id`, naming the session whose record runs.
-    async fn busy_error(&self, instance_id: i64, fallback_name: &str) -> StoreError {
+    /// The `InstanceBusy` error for the record being started (named by its instance-name
+    /// snapshot), naming the session whose record of that instance runs.
+    async fn busy_error(&self, instance_id: i64, name: &str) -> StoreError {
         let running = instance_record::Entity::find()
             .filter(instance_record::Column::RunningInstance.eq(instance_id))
             .one(&self.db)
             .await;
-        let name = instance::Entity::find_by_id(instance_id)
-            .one(&self.db)
-            .await
-            .ok()
-            .flatten()
-            .map(|i| i.name)
-            .unwrap_or_else(|| fallback_name.to_owned());
         match running {
             Ok(Some(r)) => StoreError::InstanceBusy {
                 instance_id,
-                name,
+                name: name.to_owned(),
                 session_id: r.session_id,
             },
             Ok(None) => StoreError::Conflict(format!(
@@ -170,11 +174,10 @@ impl SeaStore {
     }
 }
 
-#[async_trait]
-impl SessionStore for SeaStore {
-    async fn create_session(
+impl SeaStore {
+    async fn create_session_once(
         &self,
-        new: NewSession,
+        new: &NewSession,
         now: DateTime<Utc>,
     ) -> Result<(SyncSession, Vec<InstanceRecord>), StoreError> {
         let now = micros(now);
@@ -182,7 +185,13 @@ impl SessionStore for SeaStore {
             backend: self.backend.name(),
             message: "too many instances for one session".into(),
         })?;
-        let mut s = SyncSession::new_pending(new.sync_type, new.sync_category, total, new.created_by, now);
+        let mut s = SyncSession::new_pending(
+            new.sync_type,
+            new.sync_category,
+            total,
+            new.created_by.clone(),
+            now,
+        );
         let sid = s.session_id.to_string();
         let group_key = summary::group_key(s.sync_type, s.session_id, now);
         let txn = self.begin_write().await?;
@@ -258,28 +267,11 @@ impl SessionStore for SeaStore {
         Ok((s, records))
     }
 
-    async fn get_session(&self, id: SessionId) -> Result<SyncSession, StoreError> {
-        let row = sync_session::Entity::find()
-            .filter(sync_session::Column::SessionId.eq(id.to_string()))
-            .one(&self.db)
-            .await
-            .map_err(|e| self.err(e))?
-            .ok_or_else(|| session_not_found(id))?;
-        convert::session(self.backend, &row)
-    }
-
-    async fn list_records(&self, id: SessionId) -> Result<Vec<InstanceRecord>, StoreError> {
-        self.get_session(id).await?;
-        let rows = instance_record::Entity::find()
-            .filter(instance_record::Column::SessionId.eq(id.to_string()))
-            .order_by_asc(instance_record::Column::Id)
-            .all(&self.db)
-            .await
-            .map_err(|e| self.err(e))?;
-        rows.iter().map(|r| convert::record(self.backend, r)).collect()
-    }
-
-    async fn start_record(&self, record_id: i64, now: DateTime<Utc>) -> Result<InstanceRecord, StoreError> {
+    async fn start_record_once(
+        &self,
+        record_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<InstanceRecord, StoreError> {
         let now = micros(now);
         let txn = self.begin_write().await?;
         let row = self.lock_record(&txn, record_id).await?;
@@ -293,8 +285,8 @@ impl SessionStore for SeaStore {
                 from: RecordStatus::Pending.to_string(),
                 to: RecordStatus::Running.to_string(),
                 reason: format!(
-                    "its session is {}; records start only while the session is pending or running",
-                    session.status
+                    "its session {} is {}; records start only while their session is pending or running",
+                    session.session_id, session.status
                 ),
             }));
         }
@@ -318,19 +310,18 @@ impl SessionStore for SeaStore {
             }
             Err(e) => return Err(self.err(e)),
         }
-        if session.status == SessionStatus::Pending {
-            let from = session.status;
-            session.start(now)?;
-            self.write_status(&txn, &session, from).await?;
-        }
+        let from = session.status;
+        session.start(now)?;
+        session.updated_at = now;
+        self.write_status(&txn, &session, from).await?;
         self.commit(txn).await?;
         Ok(rec)
     }
 
-    async fn finish_record(
+    async fn finish_record_once(
         &self,
         record_id: i64,
-        outcome: RecordOutcome,
+        outcome: &RecordOutcome,
         now: DateTime<Utc>,
     ) -> Result<SyncSession, StoreError> {
         let now = micros(now);
@@ -339,10 +330,12 @@ impl SessionStore for SeaStore {
         let mut rec = convert::record(self.backend, &row)?;
         let from = rec.status;
         match outcome {
-            RecordOutcome::Completed { items, details } => rec.complete(items, details, now)?,
-            RecordOutcome::Failed { message } => rec.fail(message, now)?,
+            RecordOutcome::Completed { items, details } => rec.complete(*items, details.clone(), now)?,
+            RecordOutcome::Failed { message } => rec.fail(message.clone(), now)?,
             RecordOutcome::Cancelled => rec.cancel(now)?,
         }
+        // Lock order everywhere: the record, then its session, then the other rows.
+        self.lock_session(&txn, &row.session_id).await?;
         let n = self
             .exec(
                 &txn,
@@ -398,6 +391,52 @@ impl SessionStore for SeaStore {
         let out = self.lock_session(&txn, &row.session_id).await?;
         self.commit(txn).await?;
         convert::session(self.backend, &out)
+    }
+}
+
+#[async_trait]
+impl SessionStore for SeaStore {
+    async fn create_session(
+        &self,
+        new: NewSession,
+        now: DateTime<Utc>,
+    ) -> Result<(SyncSession, Vec<InstanceRecord>), StoreError> {
+        self.retrying(|| self.create_session_once(&new, now)).await
+    }
+
+    async fn start_record(&self, record_id: i64, now: DateTime<Utc>) -> Result<InstanceRecord, StoreError> {
+        self.retrying(|| self.start_record_once(record_id, now)).await
+    }
+
+    async fn finish_record(
+        &self,
+        record_id: i64,
+        outcome: RecordOutcome,
+        now: DateTime<Utc>,
+    ) -> Result<SyncSession, StoreError> {
+        self.retrying(|| self.finish_record_once(record_id, &outcome, now))
+            .await
+    }
+
+    async fn get_session(&self, id: SessionId) -> Result<SyncSession, StoreError> {
+        let row = sync_session::Entity::find()
+            .filter(sync_session::Column::SessionId.eq(id.to_string()))
+            .one(&self.db)
+            .await
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| session_not_found(id))?;
+        convert::session(self.backend, &row)
+    }
+
+    async fn list_records(&self, id: SessionId) -> Result<Vec<InstanceRecord>, StoreError> {
+        self.get_session(id).await?;
+        let rows = instance_record::Entity::find()
+            .filter(instance_record::Column::SessionId.eq(id.to_string()))
+            .order_by_asc(instance_record::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(|e| self.err(e))?;
+        rows.iter().map(|r| convert::record(self.backend, r)).collect()
     }
 
     async fn pause_session(&self, id: SessionId, now: DateTime<Utc>) -> Result<SyncSession, StoreError> {

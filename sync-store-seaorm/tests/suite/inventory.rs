@@ -2,14 +2,14 @@
 //! with quotes, `@`, spaces, unicode and an empty user, following `apply_diff` exactly.
 
 use crate::common::TestDb;
-use crate::fixtures::t;
+use crate::fixtures::{new_instance, new_session, t};
 use crate::on_all_backends;
 use sync_core::account::{
     AccountKey, AccountKind, AccountSet, AccountSnapshot, AttrValue, ChangeQuery, InventoryAccount,
     Membership, PrivilegeFact, PrivilegeScope, apply_diff, attr, diff_accounts,
 };
-use sync_core::domain::{ChangeKind, SessionId};
-use sync_core::traits::InventoryStore;
+use sync_core::domain::{ChangeKind, SessionId, SyncType};
+use sync_core::traits::{InstanceStore, InventoryStore, SessionStore, StoreError};
 use sync_store_seaorm::SeaStore;
 
 fn snap(kind: AccountKind, privs: &[&str]) -> AccountSnapshot {
@@ -58,7 +58,7 @@ fn sorted(mut v: Vec<InventoryAccount>) -> Vec<InventoryAccount> {
 /// both agree. Returns the diff's change kinds.
 async fn sync(
     s: &SeaStore,
-    instance: i64,
+    (instance, session): (i64, SessionId),
     reference: &mut Vec<InventoryAccount>,
     fresh: &AccountSet,
     at: chrono::DateTime<chrono::Utc>,
@@ -66,9 +66,7 @@ async fn sync(
     let stored = s.load_inventory(instance).await.unwrap();
     assert_eq!(stored, sorted(reference.clone()));
     let diff = diff_accounts(&stored, fresh);
-    s.apply_account_diff(instance, SessionId::new(), &diff, at)
-        .await
-        .unwrap();
+    s.apply_account_diff(instance, session, &diff, at).await.unwrap();
     apply_diff(reference, &diff, at);
     assert_eq!(
         s.load_inventory(instance).await.unwrap(),
@@ -77,18 +75,30 @@ async fn sync(
     diff.changes.iter().map(|c| (c.key.clone(), c.kind)).collect()
 }
 
+/// A registered instance and a session to attribute changes to.
+async fn target(s: &SeaStore, name: &str) -> (i64, SessionId) {
+    let id = s.add_instance(new_instance(name)).await.unwrap().id;
+    let (session, _) = s
+        .create_session(new_session(SyncType::ManualSingle, &[(id, name)]), t(0, 0))
+        .await
+        .unwrap();
+    (id, session.session_id)
+}
+
 async fn inventory_follows_apply_diff(db: &TestDb) {
     let s = &db.store;
+    let one = target(s, "mysql-1").await;
+    let i1 = one.0;
     let keys = mysql_keys();
     let mut reference = Vec::new();
     let first: Vec<(AccountKey, AccountSnapshot)> = keys
         .iter()
         .map(|k| (k.clone(), snap(AccountKind::User, &["SELECT"])))
         .collect();
-    let changes = sync(s, 1, &mut reference, &set(&first), t(0, 1)).await;
+    let changes = sync(s, one, &mut reference, &set(&first), t(0, 1)).await;
     assert_eq!(changes.len(), keys.len());
     assert!(changes.iter().all(|(_, k)| *k == ChangeKind::Added));
-    let inv = s.load_inventory(1).await.unwrap();
+    let inv = s.load_inventory(i1).await.unwrap();
     assert_eq!(inv.len(), 9);
     assert!(
         inv.iter()
@@ -104,14 +114,14 @@ async fn inventory_follows_apply_diff(db: &TestDb) {
     let mut second = first.clone();
     second[0].1 = snap(AccountKind::Both, &["SELECT", "INSERT"]);
     let removed = second.remove(1).0;
-    let changes = sync(s, 1, &mut reference, &set(&second), t(10, 0)).await;
+    let changes = sync(s, one, &mut reference, &set(&second), t(10, 0)).await;
     let mut expect = vec![
         (keys[0].clone(), ChangeKind::Modified),
         (removed.clone(), ChangeKind::Removed),
     ];
     expect.sort();
     assert_eq!(changes, expect);
-    let inv = s.load_inventory(1).await.unwrap();
+    let inv = s.load_inventory(i1).await.unwrap();
     let gone = inv.iter().find(|r| r.key == removed).unwrap();
     assert_eq!(
         (gone.present, gone.removed_at, gone.last_seen),
@@ -120,7 +130,7 @@ async fn inventory_follows_apply_diff(db: &TestDb) {
     assert!(inv.iter().filter(|r| r.present).all(|r| r.last_seen == t(10, 0)));
 
     // Third read: the removed key comes back -> reactivated, first_seen kept.
-    let changes = sync(s, 1, &mut reference, &set(&first), t(20, 0)).await;
+    let changes = sync(s, one, &mut reference, &set(&first), t(20, 0)).await;
     let mut expect = vec![
         (keys[0].clone(), ChangeKind::Modified),
         (removed.clone(), ChangeKind::Reactivated),
@@ -141,7 +151,7 @@ async fn inventory_follows_apply_diff(db: &TestDb) {
 
     // Unchanged: nothing to write but last_seen.
     assert!(
-        sync(s, 1, &mut reference, &set(&first), t(30, 0))
+        sync(s, one, &mut reference, &set(&first), t(30, 0))
             .await
             .is_empty()
     );
@@ -149,7 +159,7 @@ async fn inventory_follows_apply_diff(db: &TestDb) {
     // The change log, newest first, with the structured diff.
     let log = s
         .list_changes(&ChangeQuery {
-            instance_id: 1,
+            instance_id: i1,
             since: None,
             limit: None,
         })
@@ -171,7 +181,7 @@ async fn inventory_follows_apply_diff(db: &TestDb) {
     assert_eq!(modified.detail.attributes[0].name, "kind");
     let recent = s
         .list_changes(&ChangeQuery {
-            instance_id: 1,
+            instance_id: i1,
             since: Some(t(20, 0)),
             limit: Some(1),
         })
@@ -183,6 +193,7 @@ async fn inventory_follows_apply_diff(db: &TestDb) {
 
 async fn postgres_roles_and_instances_are_separate(db: &TestDb) {
     let s = &db.store;
+    let (two, three) = (target(s, "pg-2").await, target(s, "mysql-3").await);
     let mut pg_ref = Vec::new();
     let mut with_member = AccountSnapshot::new(AccountKind::Role);
     with_member
@@ -197,22 +208,43 @@ async fn postgres_roles_and_instances_are_separate(db: &TestDb) {
         (AccountKey::postgres(""), with_member),
         (AccountKey::postgres("日本語 role"), snap(AccountKind::User, &[])),
     ]);
-    sync(s, 2, &mut pg_ref, &roles, t(0, 0)).await;
+    sync(s, two, &mut pg_ref, &roles, t(0, 0)).await;
     let mut my_ref = Vec::new();
     // The same name on a MySQL instance is another account of another instance.
     let users = set(&[(
         AccountKey::mysql("Role\"quoted", ""),
         snap(AccountKind::User, &[]),
     )]);
-    sync(s, 3, &mut my_ref, &users, t(0, 0)).await;
-    assert_eq!(s.load_inventory(2).await.unwrap().len(), 4);
-    assert_eq!(s.load_inventory(3).await.unwrap().len(), 1);
-    assert!(s.load_inventory(4).await.unwrap().is_empty());
+    sync(s, three, &mut my_ref, &users, t(0, 0)).await;
+    assert_eq!(s.load_inventory(two.0).await.unwrap().len(), 4);
+    assert_eq!(s.load_inventory(three.0).await.unwrap().len(), 1);
+    let other = s.add_instance(new_instance("empty")).await.unwrap().id;
+    assert!(s.load_inventory(other).await.unwrap().is_empty());
+    // Unknown instances and sessions are refused.
+    assert_eq!(
+        s.load_inventory(999_999).await.unwrap_err(),
+        StoreError::NotFound {
+            entity: "instance",
+            id: "999999".into()
+        }
+    );
+    let unknown = SessionId::new();
+    let d = diff_accounts(&[], &roles);
+    assert_eq!(
+        s.apply_account_diff(other, unknown, &d, t(1, 0))
+            .await
+            .unwrap_err(),
+        StoreError::NotFound {
+            entity: "session",
+            id: unknown.to_string()
+        }
+    );
+    assert!(s.load_inventory(other).await.unwrap().is_empty());
     // Everything removed at once (an empty read is only ever a real empty server).
-    let changes = sync(s, 2, &mut pg_ref, &AccountSet::new(), t(5, 0)).await;
+    let changes = sync(s, two, &mut pg_ref, &AccountSet::new(), t(5, 0)).await;
     assert_eq!(changes.len(), 4);
     assert!(changes.iter().all(|(_, k)| *k == ChangeKind::Removed));
-    assert!(s.load_inventory(3).await.unwrap()[0].present);
+    assert!(s.load_inventory(three.0).await.unwrap()[0].present);
 }
 
 on_all_backends!(

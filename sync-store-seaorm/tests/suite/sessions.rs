@@ -65,7 +65,11 @@ async fn session_lifecycle_with_pause(db: &TestDb) {
     let err = s.start_record(r2, t(4, 0)).await.unwrap_err();
     assert_eq!(
         err.to_string(),
-        "illegal record transition from pending to running: its session is paused; records start only while the session is pending or running"
+        format!(
+            "illegal record transition from pending to running: its session {} is paused; records start only \
+             while their session is pending or running",
+            session.session_id
+        )
     );
     let err = s.pause_session(session.session_id, t(4, 0)).await.unwrap_err();
     assert_eq!(
@@ -301,7 +305,7 @@ async fn instance_busy_is_refused(db: &TestDb) {
         .unwrap();
     let (second, r2) = s
         .create_session(
-            new_session(SyncType::ManualSingle, &[(inst.id, "mysql-eu")]),
+            new_session(SyncType::ManualSingle, &[(inst.id, "mysql-eu (old name)")]),
             t(1, 0),
         )
         .await
@@ -312,7 +316,7 @@ async fn instance_busy_is_refused(db: &TestDb) {
         err,
         StoreError::InstanceBusy {
             instance_id: inst.id,
-            name: "mysql-eu".into(),
+            name: "mysql-eu (old name)".into(),
             session_id: first.session_id.to_string(),
         }
     );

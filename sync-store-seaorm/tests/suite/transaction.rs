@@ -2,11 +2,11 @@
 //! log exactly as before.
 
 use crate::common::{Kind, TestDb};
-use crate::fixtures::t;
+use crate::fixtures::{new_instance, new_session, t};
 use crate::on_all_backends;
 use sync_core::account::{AccountKey, AccountKind, AccountSet, AccountSnapshot, ChangeQuery, diff_accounts};
-use sync_core::domain::SessionId;
-use sync_core::traits::{InventoryStore, StoreError};
+use sync_core::domain::SyncType;
+use sync_core::traits::{InstanceStore, InventoryStore, SessionStore, StoreError};
 
 fn accounts(names: &[&str], kind: AccountKind) -> AccountSet {
     names
@@ -17,14 +17,18 @@ fn accounts(names: &[&str], kind: AccountKind) -> AccountSet {
 
 async fn failed_diff_write_changes_nothing(db: &TestDb) {
     let s = &db.store;
-    let first = accounts(&["a", "b", "c"], AccountKind::User);
-    let d = diff_accounts(&[], &first);
-    s.apply_account_diff(7, SessionId::new(), &d, t(0, 0))
+    let inst = s.add_instance(new_instance("tx")).await.unwrap().id;
+    let (session, _) = s
+        .create_session(new_session(SyncType::ManualSingle, &[(inst, "tx")]), t(0, 0))
         .await
         .unwrap();
-    let before = s.load_inventory(7).await.unwrap();
+    let sid = session.session_id;
+    let first = accounts(&["a", "b", "c"], AccountKind::User);
+    let d = diff_accounts(&[], &first);
+    s.apply_account_diff(inst, sid, &d, t(0, 0)).await.unwrap();
+    let before = s.load_inventory(inst).await.unwrap();
     let q = ChangeQuery {
-        instance_id: 7,
+        instance_id: inst,
         since: None,
         limit: None,
     };
@@ -39,24 +43,19 @@ async fn failed_diff_write_changes_nothing(db: &TestDb) {
     let d2 = diff_accounts(&before, &second);
     assert_eq!(d2.changes.len(), 4);
     s.inject_diff_failure();
-    let err = s
-        .apply_account_diff(7, SessionId::new(), &d2, t(1, 0))
-        .await
-        .unwrap_err();
+    let err = s.apply_account_diff(inst, sid, &d2, t(1, 0)).await.unwrap_err();
     assert!(matches!(err, StoreError::Backend { .. }), "{err}");
-    assert_eq!(s.load_inventory(7).await.unwrap(), before);
+    assert_eq!(s.load_inventory(inst).await.unwrap(), before);
     assert_eq!(s.list_changes(&q).await.unwrap(), log_before);
 
     // The same diff applies afterwards.
-    s.apply_account_diff(7, SessionId::new(), &d2, t(2, 0))
-        .await
-        .unwrap();
-    assert_eq!(s.load_inventory(7).await.unwrap().len(), 5);
+    s.apply_account_diff(inst, sid, &d2, t(2, 0)).await.unwrap();
+    assert_eq!(s.load_inventory(inst).await.unwrap().len(), 5);
     assert_eq!(s.list_changes(&q).await.unwrap().len(), 3 + 4);
 
     if db.kind == Kind::Postgres {
         // A real constraint failure in the second row: PostgreSQL text cannot hold NUL.
-        let inv = s.load_inventory(7).await.unwrap();
+        let inv = s.load_inventory(inst).await.unwrap();
         let mut third = second.clone();
         third.insert(
             AccountKey::mysql("bad\0name", "%"),
@@ -67,12 +66,8 @@ async fn failed_diff_write_changes_nothing(db: &TestDb) {
             AccountSnapshot::new(AccountKind::User),
         );
         let d3 = diff_accounts(&inv, &third);
-        assert!(
-            s.apply_account_diff(7, SessionId::new(), &d3, t(3, 0))
-                .await
-                .is_err()
-        );
-        assert_eq!(s.load_inventory(7).await.unwrap(), inv);
+        assert!(s.apply_account_diff(inst, sid, &d3, t(3, 0)).await.is_err());
+        assert_eq!(s.load_inventory(inst).await.unwrap(), inv);
         assert_eq!(s.list_changes(&q).await.unwrap().len(), 7);
     }
 }
