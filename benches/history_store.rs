@@ -320,6 +320,20 @@ fn bench(c: &mut Criterion) {
                     },
                 );
             }
+            // A status filter takes the general path: the matching sessions grouped in SQL
+            // (here failed sessions, 1 in 13): informational, O(matching sessions).
+            let failed = HistoryQuery {
+                status: Some(SessionStatus::Failed),
+                ..query(1)
+            };
+            group.bench_with_input(
+                BenchmarkId::new(format!("{backend}/status_failed_page1"), n),
+                &n,
+                |b, _| {
+                    b.to_async(&rt)
+                        .iter(|| async { store.history(&failed).await.expect("history") });
+                },
+            );
             let first = query(1);
             group.bench_with_input(
                 BenchmarkId::new(format!("{backend}/load_all_page1"), n),
