@@ -68,6 +68,16 @@ fn since_bound(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc
     }
 }
 
+/// `q` with its time bounds as the SQL compares them (see [`since_bound`]), for filtering
+/// stored rows in Rust exactly as the SQL did.
+fn stored_bounds(q: &HistoryQuery) -> HistoryQuery {
+    HistoryQuery {
+        since: q.since.map(since_bound),
+        until: q.until.map(since_bound),
+        ..q.clone()
+    }
+}
+
 /// Whether the summary tables answer `q` (no status and no time filter).
 fn summary_answers(q: &HistoryQuery) -> bool {
     q.status.is_none() && q.since.is_none() && q.until.is_none()
@@ -159,25 +169,29 @@ impl SeaStore {
         Ok((u64::try_from(total).unwrap_or(0), keys))
     }
 
-    /// The sessions of groups `keys` that pass `q`'s filters.
+    /// The sessions of groups `keys` that pass `q`'s filters. The lookup is by group key
+    /// only (one index, whatever the statistics); the filters are the rules' own
+    /// [`history::matches`], applied to the page's groups only.
     async fn members(
         &self,
         txn: &DatabaseTransaction,
         q: &HistoryQuery,
         keys: &[String],
     ) -> Result<Vec<SyncSession>, StoreError> {
-        let (filter, mut values) = session_filter(q);
-        values.extend(keys.iter().map(|k| Value::from(k.as_str())));
-        let sql = format!(
-            "SELECT * FROM sync_sessions WHERE {filter} AND group_key IN ({})",
-            marks(keys.len())
-        );
         let rows = sync_session::Entity::find()
-            .from_raw_sql(self.backend.stmt(&sql, values))
+            .filter(sync_session::Column::GroupKey.is_in(keys.iter().cloned()))
             .all(txn)
             .await
             .map_err(|e| self.err(e))?;
-        rows.iter().map(|r| convert::session(self.backend, r)).collect()
+        let q = stored_bounds(q);
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let s = convert::session(self.backend, r)?;
+            if history::matches(&s, &q) {
+                out.push(s);
+            }
+        }
+        Ok(out)
     }
 
     /// The summed account counts of the records of each session in `ids`.

@@ -145,6 +145,12 @@ impl SeaStore {
                 }
             });
         }
+        if target.backend == Backend::Postgres {
+            // Plan every statement for its parameters and the tables' current size: a cached
+            // generic plan made while a table was small (a new database, a bulk load in one
+            // transaction) would keep scanning the whole table as it grows.
+            co.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
+        }
         let db = Database::connect(co).await.map_err(|e| OpenError::Connect {
             backend: target.backend.name(),
             location: target.location.clone(),

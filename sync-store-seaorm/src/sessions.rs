@@ -166,14 +166,21 @@ impl SeaStore {
                 name: name.to_owned(),
                 session_id: r.session_id,
             },
-            Ok(None) => StoreError::Conflict(format!(
-                "instance {name} (id {instance_id}) was busy; its running record has just ended, retry"
-            )),
+            // The running record ended in between: a transient conflict, start again.
+            Ok(None) => StoreError::Backend {
+                backend: self.backend.name(),
+                message: format!(
+                    "{}instance {name} (id {instance_id}) was busy and its running record has just ended",
+                    crate::error::TRANSIENT
+                ),
+            },
             Err(e) => self.err(e),
         }
     }
 }
 
+/// Single attempts of the session operations (each one transaction); the trait methods
+/// retry them on a deadlock.
 impl SeaStore {
     async fn create_session_once(
         &self,

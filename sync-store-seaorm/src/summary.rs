@@ -38,6 +38,11 @@ pub(crate) struct NewMember {
     pub id: i64,
 }
 
+/// The unique lookup key of a summary row.
+pub(crate) fn lookup_key(category: &str, scope: &str, group_key: &str) -> String {
+    format!("{category}|{scope}|{group_key}")
+}
+
 fn backend_of<C: ConnectionTrait>(db: &C) -> Backend {
     match db.get_database_backend() {
         sea_orm::DbBackend::Postgres => Backend::Postgres,
@@ -64,8 +69,8 @@ pub(crate) async fn add_members<C: ConnectionTrait>(db: &C, members: &[NewMember
         let inserted = db
             .execute_raw(b.stmt(
                 &format!(
-                    "{} history_groups (sync_category, type_scope, group_key, max_created_at, max_session_id) \
-                     VALUES (?,?,?,?,?){}",
+                    "{} history_groups (sync_category, type_scope, group_key, lookup_key, max_created_at, \
+                     max_session_id) VALUES (?,?,?,?,?,?){}",
                     b.insert_ignore(),
                     b.on_conflict_ignore()
                 ),
@@ -73,6 +78,7 @@ pub(crate) async fn add_members<C: ConnectionTrait>(db: &C, members: &[NewMember
                     category.as_str().into(),
                     scope.into(),
                     key.into(),
+                    lookup_key(category.as_str(), scope, key).into(),
                     created_at.into(),
                     id.into(),
                 ],
@@ -86,15 +92,13 @@ pub(crate) async fn add_members<C: ConnectionTrait>(db: &C, members: &[NewMember
                 "UPDATE history_groups SET \
                  max_created_at = CASE WHEN max_created_at < ? THEN ? ELSE max_created_at END, \
                  max_session_id = CASE WHEN max_session_id < ? THEN ? ELSE max_session_id END \
-                 WHERE sync_category = ? AND type_scope = ? AND group_key = ?",
+                 WHERE lookup_key = ?",
                 vec![
                     created_at.into(),
                     created_at.into(),
                     id.into(),
                     id.into(),
-                    category.as_str().into(),
-                    scope.into(),
-                    key.into(),
+                    lookup_key(category.as_str(), scope, key).into(),
                 ],
             ))
             .await?;
@@ -133,70 +137,81 @@ async fn bump_count<C: ConnectionTrait>(
 }
 
 /// Recomputes the summary rows of `groups` (category, group key) from the sessions that
-/// remain, after sessions were deleted in the caller's transaction: rows whose scope has no
-/// session left are removed (and counted down), the others get their new maxima.
+/// remain, after sessions were deleted or imported in the caller's transaction: rows whose
+/// scope has no session left are removed (and counted down), the others are written with
+/// their new maxima (and counted up when new). Every statement looks rows up by group key or
+/// lookup key only, so its cost is O(groups) whatever plan statistics say.
 pub(crate) async fn refresh_groups<C: ConnectionTrait>(
     db: &C,
     groups: &[(String, String)],
 ) -> Result<(), DbErr> {
     let b = backend_of(db);
-    let mut by_category: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (c, k) in groups {
-        by_category.entry(c.as_str()).or_default().push(k.as_str());
-    }
-    for (category, keys) in by_category {
-        for chunk in keys.chunks(500) {
-            // What remains, per (group, type).
-            let mut values: Vec<Value> = vec![category.into()];
-            values.extend(chunk.iter().map(|k| Value::from(*k)));
-            let rows = db
-                .query_all_raw(b.stmt(
-                    &format!(
-                        "SELECT group_key, sync_type, MAX(created_at) AS mc, MAX(id) AS mi FROM sync_sessions \
-                         WHERE sync_category = ? AND group_key IN ({}) GROUP BY group_key, sync_type",
-                        marks(chunk.len())
-                    ),
-                    values,
-                ))
-                .await?;
-            let mut remain: BTreeMap<(String, String), (DateTime<Utc>, i64)> = BTreeMap::new();
-            for r in rows {
-                let key: String = r.try_get("", "group_key")?;
-                let ty: String = r.try_get("", "sync_type")?;
-                let mc: DateTime<Utc> = r.try_get("", "mc")?;
-                let mi: i64 = r.try_get("", "mi")?;
-                for scope in [ALL_TYPES.to_owned(), ty] {
-                    let e = remain.entry((scope, key.clone())).or_insert((mc, mi));
-                    e.0 = e.0.max(mc);
-                    e.1 = e.1.max(mi);
-                }
+    for chunk in groups.chunks(500) {
+        let wanted: std::collections::BTreeSet<(&str, &str)> =
+            chunk.iter().map(|(c, k)| (c.as_str(), k.as_str())).collect();
+        let mut keys: Vec<&str> = chunk.iter().map(|(_, k)| k.as_str()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        // What remains, per (category, scope, group).
+        let rows = db
+            .query_all_raw(b.stmt(
+                &format!(
+                    "SELECT sync_category, group_key, sync_type, MAX(created_at) AS mc, MAX(id) AS mi \
+                     FROM sync_sessions WHERE group_key IN ({}) GROUP BY sync_category, group_key, sync_type",
+                    marks(keys.len())
+                ),
+                keys.iter().map(|k| Value::from(*k)).collect(),
+            ))
+            .await?;
+        let mut remain: BTreeMap<(String, String, String), (DateTime<Utc>, i64)> = BTreeMap::new();
+        for r in rows {
+            let category: String = r.try_get("", "sync_category")?;
+            let key: String = r.try_get("", "group_key")?;
+            if !wanted.contains(&(category.as_str(), key.as_str())) {
+                continue;
             }
+            let ty: String = r.try_get("", "sync_type")?;
+            let mc: DateTime<Utc> = r.try_get("", "mc")?;
+            let mi: i64 = r.try_get("", "mi")?;
+            for scope in [ALL_TYPES.to_owned(), ty] {
+                let e = remain
+                    .entry((category.clone(), scope, key.clone()))
+                    .or_insert((mc, mi));
+                e.0 = e.0.max(mc);
+                e.1 = e.1.max(mi);
+            }
+        }
+        let categories: std::collections::BTreeSet<&str> = wanted.iter().map(|(c, _)| *c).collect();
+        for category in categories {
             for scope in std::iter::once(ALL_TYPES).chain(SyncType::ALL.iter().map(|t| t.as_str())) {
-                let mut values: Vec<Value> = vec![category.into(), scope.into()];
-                values.extend(chunk.iter().map(|k| Value::from(*k)));
+                let lookups: Vec<Value> = wanted
+                    .iter()
+                    .filter(|(c, _)| *c == category)
+                    .map(|(c, k)| Value::from(lookup_key(c, scope, k)))
+                    .collect();
                 let deleted = db
                     .execute_raw(b.stmt(
                         &format!(
-                            "DELETE FROM history_groups WHERE sync_category = ? AND type_scope = ? \
-                             AND group_key IN ({})",
-                            marks(chunk.len())
+                            "DELETE FROM history_groups WHERE lookup_key IN ({})",
+                            marks(lookups.len())
                         ),
-                        values,
+                        lookups,
                     ))
                     .await?
                     .rows_affected();
                 let again: Vec<(&String, &(DateTime<Utc>, i64))> = remain
                     .iter()
-                    .filter(|((s, _), _)| s == scope)
-                    .map(|((_, k), v)| (k, v))
+                    .filter(|((c, s, _), _)| c == category && s == scope)
+                    .map(|((_, _, k), v)| (k, v))
                     .collect();
                 if !again.is_empty() {
-                    let mut values: Vec<Value> = Vec::with_capacity(again.len() * 5);
+                    let mut values: Vec<Value> = Vec::with_capacity(again.len() * 6);
                     for (k, (mc, mi)) in &again {
                         values.extend([
                             category.into(),
                             scope.into(),
                             k.as_str().into(),
+                            lookup_key(category, scope, k).into(),
                             (*mc).into(),
                             (*mi).into(),
                         ]);
@@ -204,8 +219,9 @@ pub(crate) async fn refresh_groups<C: ConnectionTrait>(
                     db.execute_raw(b.stmt(
                         &format!(
                             "INSERT INTO history_groups \
-                             (sync_category, type_scope, group_key, max_created_at, max_session_id) VALUES {}",
-                            row_marks(again.len(), 5)
+                             (sync_category, type_scope, group_key, lookup_key, max_created_at, max_session_id) \
+                             VALUES {}",
+                            row_marks(again.len(), 6)
                         ),
                         values,
                     ))
@@ -224,17 +240,27 @@ pub(crate) async fn rebuild_all<C: ConnectionTrait>(db: &C) -> Result<(), DbErr>
     let b = backend_of(db);
     db.execute_raw(b.stmt("DELETE FROM history_groups", vec![]))
         .await?;
+    let concat = |parts: &[&str]| match b {
+        Backend::MySql => format!("CONCAT({})", parts.join(", ")),
+        _ => parts.join(" || "),
+    };
+    let all_key = concat(&["sync_category", "'|*|'", "group_key"]);
+    let type_key = concat(&["sync_category", "'|'", "sync_type", "'|'", "group_key"]);
     db.execute_raw(b.stmt(
-        "INSERT INTO history_groups (sync_category, type_scope, group_key, max_created_at, max_session_id) \
-         SELECT sync_category, '*', group_key, MAX(created_at), MAX(id) FROM sync_sessions \
-         GROUP BY sync_category, group_key",
+        &format!(
+            "INSERT INTO history_groups (sync_category, type_scope, group_key, lookup_key, max_created_at, \
+             max_session_id) SELECT sync_category, '*', group_key, {all_key}, MAX(created_at), MAX(id) \
+             FROM sync_sessions GROUP BY sync_category, group_key"
+        ),
         vec![],
     ))
     .await?;
     db.execute_raw(b.stmt(
-        "INSERT INTO history_groups (sync_category, type_scope, group_key, max_created_at, max_session_id) \
-         SELECT sync_category, sync_type, group_key, MAX(created_at), MAX(id) FROM sync_sessions \
-         GROUP BY sync_category, sync_type, group_key",
+        &format!(
+            "INSERT INTO history_groups (sync_category, type_scope, group_key, lookup_key, max_created_at, \
+             max_session_id) SELECT sync_category, sync_type, group_key, {type_key}, MAX(created_at), MAX(id) \
+             FROM sync_sessions GROUP BY sync_category, sync_type, group_key"
+        ),
         vec![],
     ))
     .await?;
@@ -273,6 +299,14 @@ pub(crate) async fn rebuild_all<C: ConnectionTrait>(db: &C) -> Result<(), DbErr>
 mod tests {
     use super::*;
     use uuid::Uuid;
+
+    #[test]
+    fn lookup_keys_join_category_scope_and_group() {
+        assert_eq!(
+            lookup_key("account", "*", "m:2026-01-02T12:00"),
+            "account|*|m:2026-01-02T12:00"
+        );
+    }
 
     #[test]
     fn keys_by_type_and_minute() {

@@ -19,6 +19,8 @@ pub struct Model {
     pub type_scope: String,
     /// The group key (see `sync_sessions.group_key`).
     pub group_key: String,
+    /// `sync_category|type_scope|group_key`: the unique key of point lookups.
+    pub lookup_key: String,
     /// Latest member `created_at`.
     pub max_created_at: DateTimeUtc,
     /// Largest member integer id.

@@ -44,8 +44,9 @@ impl MigrationTrait for Migration {
                 "ix_sync_sessions_category_created",
                 &["sync_category", "created_at", "id"],
             ),
-            // the members of a page's groups
-            ("ix_sync_sessions_category_group", &["sync_category", "group_key"]),
+            // the members of a page's groups (group_key alone, so that no plan can prefer a
+            // category index for these lookups, whatever the statistics)
+            ("ix_sync_sessions_group", &["group_key"]),
             // status filter, open sessions (oldest first)
             ("ix_sync_sessions_status_created", &["status", "created_at"]),
             // sync-type filter

@@ -20,6 +20,7 @@ impl MigrationTrait for Migration {
                 varchar("sync_category", 32, false),
                 varchar("type_scope", 32, false),
                 varchar("group_key", 64, false),
+                varchar("lookup_key", 200, false),
                 ts(b, "max_created_at", false),
                 bigint("max_session_id", false),
             ],
@@ -27,11 +28,13 @@ impl MigrationTrait for Migration {
             vec![],
         )
         .await?;
+        // Point lookups go through one column (`category|scope|group_key`), so no plan can
+        // choose the order index below for them, even before the table has statistics.
         create_index(
             manager,
             "history_groups",
-            "ux_history_groups_key",
-            &["sync_category", "type_scope", "group_key"],
+            "ux_history_groups_lookup",
+            &["lookup_key"],
             true,
         )
         .await?;
