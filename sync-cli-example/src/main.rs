@@ -1,1 +1,5 @@
+#![allow(dead_code)]
+mod cli;
+mod config;
+mod render;
 fn main() {}
