@@ -6,7 +6,7 @@ pub mod details;
 pub mod export;
 pub mod history;
 pub mod instances;
-// pub mod summary;
+pub mod summary;
 
 use chrono::{DateTime, Utc};
 use comfy_table::{ContentArrangement, Table, presets};

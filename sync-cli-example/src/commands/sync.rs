@@ -1,0 +1,174 @@
+//! `run`, `sync-all`, `sync`, `retry`, `resume`: start a run, follow it with a progress bar,
+//! cancel it on Ctrl-C, print the summary.
+
+use super::Ctx;
+use super::history::first_page;
+use super::instances::{import, render_import};
+use crate::exit::{CliError, FAILED, OK};
+use crate::progress::SyncProgress;
+use crate::render;
+use futures::StreamExt;
+use serde_json::json;
+use std::collections::BTreeSet;
+use sync_core::domain::{SessionId, SessionStatus, SyncType};
+use sync_core::service::{SyncEvent, SyncHandle, SyncSummary};
+
+/// The main job: import the configuration's instances, sync them all, show the history.
+pub async fn main_job(ctx: &Ctx, sync_type: SyncType) -> Result<u8, CliError> {
+    let report = import(ctx, false).await?;
+    if !ctx.json {
+        eprint!("{}", render_import(&report));
+    }
+    let handle = ctx.service.sync_all(&ctx.caller, sync_type).await?;
+    let summary = follow(ctx, handle).await?;
+    let page = first_page(ctx).await?;
+    if ctx.json {
+        let doc = json!({ "import": report, "summary": summary, "history": page });
+        ctx.out(&(render::json(&doc) + "\n"));
+    } else {
+        ctx.out(&render::summary::summary(&summary));
+        ctx.out("\n");
+        ctx.out(&render::history::history(&page, ctx.tz()));
+    }
+    Ok(code(&summary))
+}
+
+/// `sync-all [--type]`.
+pub async fn sync_all(ctx: &Ctx, sync_type: SyncType) -> Result<u8, CliError> {
+    let handle = ctx.service.sync_all(&ctx.caller, sync_type).await?;
+    finish(ctx, handle).await
+}
+
+/// `sync <instance>`.
+pub async fn sync_one(ctx: &Ctx, name: &str) -> Result<u8, CliError> {
+    let inst = ctx.instance(name).await?;
+    let handle = ctx.service.sync_instance(&ctx.caller, inst.id).await?;
+    finish(ctx, handle).await
+}
+
+/// `retry <instance>` or `retry --failed <session>`.
+pub async fn retry(ctx: &Ctx, instance: Option<String>, failed: Option<SessionId>) -> Result<u8, CliError> {
+    let handle = match (instance, failed) {
+        (_, Some(session)) => ctx.service.retry_failed(&ctx.caller, session).await?,
+        (Some(name), None) => {
+            let inst = ctx.instance(&name).await?;
+            ctx.service.retry_instance(&ctx.caller, inst.id).await?
+        }
+        (None, None) => {
+            return Err(CliError::Usage(
+                "retry needs an instance or --failed <session>".into(),
+            ));
+        }
+    };
+    finish(ctx, handle).await
+}
+
+/// `resume <session>`.
+pub async fn resume(ctx: &Ctx, session: SessionId) -> Result<u8, CliError> {
+    let handle = ctx.service.resume(&ctx.caller, session).await?;
+    finish(ctx, handle).await
+}
+
+async fn finish(ctx: &Ctx, handle: SyncHandle) -> Result<u8, CliError> {
+    let summary = follow(ctx, handle).await?;
+    ctx.out(&if ctx.json {
+        render::json(&summary) + "\n"
+    } else {
+        render::summary::summary(&summary)
+    });
+    Ok(code(&summary))
+}
+
+/// 0 when the session completed; 1 when an instance failed or it was cancelled or paused.
+fn code(summary: &SyncSummary) -> u8 {
+    if summary.session.status == SessionStatus::Completed {
+        OK
+    } else {
+        FAILED
+    }
+}
+
+/// Ctrl-C (SIGINT), registered as soon as it is created so that no signal is missed.
+struct Interrupts {
+    #[cfg(unix)]
+    sig: tokio::signal::unix::Signal,
+}
+
+impl Interrupts {
+    fn new() -> Result<Self, CliError> {
+        Ok(Interrupts {
+            #[cfg(unix)]
+            sig: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?,
+        })
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        self.sig.recv().await;
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Follows a run: a bar fed by its events, a line per finished instance, Ctrl-C cancels the
+/// session through the service (a second Ctrl-C stops waiting). Returns the summary.
+pub async fn follow(ctx: &Ctx, mut handle: SyncHandle) -> Result<SyncSummary, CliError> {
+    let mut interrupts = Interrupts::new()?;
+    let mut events = handle.events();
+    let bar = SyncProgress::start(0);
+    let session_id = handle.session_id();
+    let mut in_flight: BTreeSet<String> = BTreeSet::new();
+    let mut cancel_requested = false;
+    loop {
+        tokio::select! {
+            event = events.next() => {
+                let Some(event) = event else { break };
+                match event {
+                    SyncEvent::SessionStarted { total_instances, pending, sync_type, .. } => {
+                        bar.set_total(u64::from(pending));
+                        bar.println(&format!(
+                            "session {session_id} started ({sync_type}): {pending} of {total_instances} instance(s) to sync; Ctrl-C cancels"
+                        ));
+                    }
+                    SyncEvent::InstanceStarted { instance_name, .. } => {
+                        in_flight.insert(instance_name);
+                    }
+                    SyncEvent::InstanceCompleted { instance_name, items, breakdown, .. } => {
+                        in_flight.remove(&instance_name);
+                        bar.inc();
+                        bar.println(&format!(
+                            "ok      {instance_name}: {} accounts read; {} added, {} reactivated, {} modified, {} removed",
+                            items.synced, breakdown.added, breakdown.reactivated, breakdown.modified, breakdown.removed
+                        ));
+                    }
+                    SyncEvent::InstanceFailed(f) => {
+                        in_flight.remove(&f.instance_name);
+                        bar.inc();
+                        bar.println(&format!("FAILED  {}: {}", f.instance_name, f.message));
+                    }
+                    SyncEvent::Finished(_) => break,
+                    _ => {}
+                }
+                bar.message(in_flight.iter().cloned().collect::<Vec<_>>().join(", "));
+            }
+            _ = interrupts.recv() => {
+                if cancel_requested {
+                    bar.println("second Ctrl-C: not waiting any longer; run `account-sync recover` if records stay running");
+                    handle.abort();
+                    break;
+                }
+                cancel_requested = true;
+                bar.println(&format!("Ctrl-C: cancelling session {session_id} (Ctrl-C again to stop waiting)"));
+                if let Err(e) = handle.cancel().await {
+                    bar.println(&format!("cancel failed: {e}"));
+                }
+            }
+        }
+    }
+    drop(events);
+    drop(bar);
+    match handle.await {
+        Ok(summary) => Ok(summary),
+        Err(e) => Err(e.into()),
+    }
+}
