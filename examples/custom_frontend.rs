@@ -15,7 +15,7 @@ use std::error::Error;
 use std::fmt::Write;
 use std::sync::Arc;
 use std::time::Duration;
-use sync_connectors::mysql::MySqlConnector;
+use sync_connectors::mysql::MysqlConnector;
 use sync_connectors::postgres::PostgresConnector;
 use sync_core::domain::{CredentialRef, DbType, NewInstance, SecretSource, SyncType};
 use sync_core::history::{BatchDetails, GroupKey, HistoryPage, HistoryRequest, PageLink, PageRequest};
@@ -127,7 +127,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     }
     let service = SyncService::builder(store, Arc::new(EnvCredentialProvider))
         .connector(Arc::new(PostgresConnector::new()))
-        .connector(Arc::new(MySqlConnector::new()))
+        .connector(Arc::new(MysqlConnector::new()))
         .config(ServiceConfig {
             instance_timeout: Duration::from_secs(30),
             ..ServiceConfig::default()

@@ -11,7 +11,7 @@ use sync_core::domain::{DbType, SessionId, SessionStatus, SyncType};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  everything worked
-  1  at least one instance failed, the session was cancelled, or the store failed
+  1  at least one instance failed, the session did not complete (cancelled, paused), or the store failed
   2  usage or configuration error
 
 Logs go to stderr (default level warn; set RUST_LOG=info or debug for more).";

@@ -34,6 +34,11 @@ fn emit(bytes: &[u8]) {
     }
 }
 
+/// Writes a line to stderr, above the active bar if one is shown.
+pub fn line(text: &str) {
+    emit(format!("{text}\n").as_bytes());
+}
+
 /// A buffer for one log event, written out (bar-aware) when dropped.
 #[derive(Debug, Default)]
 pub struct LogWriter {
@@ -110,7 +115,7 @@ impl SyncProgress {
     /// A line above the bar (plain stderr when the bar is hidden).
     pub fn println(&self, line: &str) {
         if self.bar.is_hidden() {
-            emit(format!("{line}\n").as_bytes());
+            self::line(line);
         } else {
             self.bar.println(line);
         }

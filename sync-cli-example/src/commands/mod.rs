@@ -13,7 +13,7 @@ use crate::config::{Config, DEFAULT_CONFIG_FILE};
 use crate::exit::CliError;
 use std::path::Path;
 use std::sync::Arc;
-use sync_connectors::mysql::MySqlConnector;
+use sync_connectors::mysql::MysqlConnector;
 use sync_connectors::postgres::PostgresConnector;
 use sync_core::chrono_tz::Tz;
 use sync_core::domain::Instance;
@@ -47,7 +47,7 @@ impl Ctx {
         let store: Arc<dyn Store> = Arc::new(store);
         let s = &config.sync;
         let service = SyncService::builder(store, Arc::new(EnvCredentialProvider))
-            .connector(Arc::new(MySqlConnector::new()))
+            .connector(Arc::new(MysqlConnector::new()))
             .connector(Arc::new(PostgresConnector::new()))
             .config(ServiceConfig {
                 concurrency: s.concurrency,
@@ -62,6 +62,7 @@ impl Ctx {
             .user
             .clone()
             .or_else(|| std::env::var("USER").ok())
+            .or_else(|| std::env::var("LOGNAME").ok())
             .or_else(|| std::env::var("USERNAME").ok())
             .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(|| "unknown".to_owned());

@@ -20,7 +20,7 @@ pub async fn main_job(ctx: &Ctx, sync_type: SyncType) -> Result<u8, CliError> {
         eprint!("{}", render_import(&report));
     }
     let handle = ctx.service.sync_all(&ctx.caller, sync_type).await?;
-    let summary = follow(ctx, handle).await?;
+    let summary = follow(handle).await?;
     let page = first_page(ctx).await?;
     if ctx.json {
         let doc = json!({ "import": report, "summary": summary, "history": page });
@@ -70,7 +70,7 @@ pub async fn resume(ctx: &Ctx, session: SessionId) -> Result<u8, CliError> {
 }
 
 async fn finish(ctx: &Ctx, handle: SyncHandle) -> Result<u8, CliError> {
-    let summary = follow(ctx, handle).await?;
+    let summary = follow(handle).await?;
     ctx.out(&if ctx.json {
         render::json(&summary) + "\n"
     } else {
@@ -110,12 +110,46 @@ impl Interrupts {
     }
 }
 
+/// The progress bar, shown once the run reports how many instances it works through.
+#[derive(Default)]
+struct Bar(std::sync::OnceLock<SyncProgress>);
+
+impl Bar {
+    fn start(&self, total: u64) {
+        match self.0.get() {
+            Some(bar) => bar.set_total(total),
+            None => {
+                let _ = self.0.set(SyncProgress::start(total));
+            }
+        }
+    }
+
+    fn inc(&self) {
+        if let Some(bar) = self.0.get() {
+            bar.inc();
+        }
+    }
+
+    fn message(&self, msg: String) {
+        if let Some(bar) = self.0.get() {
+            bar.message(msg);
+        }
+    }
+
+    fn println(&self, line: &str) {
+        match self.0.get() {
+            Some(bar) => bar.println(line),
+            None => crate::progress::line(line),
+        }
+    }
+}
+
 /// Follows a run: a bar fed by its events, a line per finished instance, Ctrl-C cancels the
 /// session through the service (a second Ctrl-C stops waiting). Returns the summary.
-pub async fn follow(ctx: &Ctx, mut handle: SyncHandle) -> Result<SyncSummary, CliError> {
+pub async fn follow(mut handle: SyncHandle) -> Result<SyncSummary, CliError> {
     let mut interrupts = Interrupts::new()?;
     let mut events = handle.events();
-    let bar = SyncProgress::start(0);
+    let bar = Bar::default();
     let session_id = handle.session_id();
     let mut in_flight: BTreeSet<String> = BTreeSet::new();
     let mut cancel_requested = false;
@@ -125,9 +159,10 @@ pub async fn follow(ctx: &Ctx, mut handle: SyncHandle) -> Result<SyncSummary, Cl
                 let Some(event) = event else { break };
                 match event {
                     SyncEvent::SessionStarted { total_instances, pending, sync_type, .. } => {
-                        bar.set_total(u64::from(pending));
+                        bar.start(u64::from(pending));
                         bar.println(&format!(
-                            "session {session_id} started ({sync_type}): {pending} of {total_instances} instance(s) to sync; Ctrl-C cancels"
+                            "session {session_id} started ({sync_type}): {pending} of {total_instances} instance(s) \
+                             to sync; Ctrl-C cancels"
                         ));
                     }
                     SyncEvent::InstanceStarted { instance_name, .. } => {
@@ -137,7 +172,8 @@ pub async fn follow(ctx: &Ctx, mut handle: SyncHandle) -> Result<SyncSummary, Cl
                         in_flight.remove(&instance_name);
                         bar.inc();
                         bar.println(&format!(
-                            "ok      {instance_name}: {} accounts read; {} added, {} reactivated, {} modified, {} removed",
+                            "ok      {instance_name}: {} accounts read; {} added, {} reactivated, {} modified, \
+                             {} removed",
                             items.synced, breakdown.added, breakdown.reactivated, breakdown.modified, breakdown.removed
                         ));
                     }

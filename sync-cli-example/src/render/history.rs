@@ -62,7 +62,11 @@ pub fn history(page: &HistoryPage, tz: Tz) -> String {
                 .join("\n"),
         ]);
     }
-    let mut out = format!("{t}\n");
+    let mut out = if page.items.is_empty() {
+        String::new()
+    } else {
+        format!("{t}\n")
+    };
     out.push_str(&pager(page));
     out.push_str(&format!(
         "Times in {tz}. Details of a row: account-sync batch-details <sessions…>\n"
