@@ -662,6 +662,53 @@ active = false
     }
 
     #[test]
+    fn the_local_example_configuration() {
+        let c = Config::parse(
+            include_str!("../../examples/local.toml"),
+            Path::new("examples/local.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.store_url, DEFAULT_STORE_URL);
+        assert_eq!(c.sync.concurrency, 4);
+        let summary: Vec<(&str, DbType, &str, u16, &str, &SecretSource)> = c
+            .instances
+            .iter()
+            .map(|i| {
+                (
+                    i.name.as_str(),
+                    i.db_type,
+                    i.host.as_str(),
+                    i.port,
+                    i.credential.user.as_str(),
+                    &i.credential.secret,
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    "local-postgres",
+                    DbType::Postgresql,
+                    "127.0.0.1",
+                    5432,
+                    "postgres",
+                    &SecretSource::None
+                ),
+                (
+                    "local-mariadb",
+                    DbType::Mysql,
+                    "127.0.0.1",
+                    3306,
+                    "root",
+                    &SecretSource::None
+                ),
+            ]
+        );
+        assert_eq!(c.instances[0].inspect_databases, ["test"]);
+    }
+
+    #[test]
     fn missing_file() {
         let c = Config::load(Path::new("/nonexistent/acs.toml"), false).unwrap();
         assert_eq!(c, Config::default());
