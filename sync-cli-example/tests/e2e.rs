@@ -569,7 +569,7 @@ password_env = "ACSCLI_PW"
         ),
         (0, 1, 1)
     );
-    assert_eq!(session_ids(&page["items"][1]), [session.clone()]);
+    assert_eq!(session_ids(&page["items"][1]), std::slice::from_ref(&session));
 
     let bytes = std::fs::read(env.store_path()).unwrap();
     let wal = std::fs::read(env.store_path().with_extension("sqlite-wal")).unwrap_or_default();
@@ -591,11 +591,9 @@ fn blackhole() -> (u16, mpsc::Receiver<()>) {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut held = Vec::new();
-        for conn in listener.incoming() {
-            if let Ok(c) = conn {
-                held.push(c);
-                let _ = tx.send(());
-            }
+        for conn in listener.incoming().flatten() {
+            held.push(conn);
+            let _ = tx.send(());
         }
     });
     (port, rx)
