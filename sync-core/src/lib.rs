@@ -18,6 +18,9 @@ pub mod account;
 pub mod domain;
 pub mod error;
 pub mod history;
+#[cfg(feature = "memory")]
+pub mod memory;
+pub mod service;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod traits;
