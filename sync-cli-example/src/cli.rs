@@ -9,6 +9,10 @@ use sync_core::chrono_tz::Tz;
 use sync_core::domain::{DbType, SessionId, SessionStatus, SyncType};
 
 const EXIT_CODES: &str = "\
+Quick start (the servers of examples/local.toml):
+  account-sync --config examples/local.toml run       register, sync all, show the history
+  account-sync --config examples/local.toml history   the history again
+
 Exit codes:
   0  everything worked
   1  at least one instance failed, the session did not complete (cancelled, paused), or the store failed
@@ -43,7 +47,7 @@ pub struct Cli {
 pub enum Command {
     /// The main job: register the configuration's instances, sync them all, show the history.
     Run {
-        /// Sync type of the session.
+        /// Sync type of the session: manual_batch, manual_task or scheduled_task.
         #[arg(long = "type", default_value = "manual_batch", value_name = "TYPE")]
         sync_type: SyncType,
     },
@@ -215,10 +219,10 @@ pub struct HistoryArgs {
 /// The history filters shared by `history` and `export`.
 #[derive(Debug, Clone, Args)]
 pub struct HistoryFilterArgs {
-    /// Only sessions of this sync type.
+    /// Only sessions of this sync type: manual_single, manual_batch, manual_task, scheduled_task.
     #[arg(long = "type", value_name = "TYPE")]
     pub sync_type: Option<SyncType>,
-    /// Only sessions in this status.
+    /// Only sessions in this status: pending, running, paused, completed, failed, cancelled.
     #[arg(long, value_name = "STATUS")]
     pub status: Option<SessionStatus>,
     /// Time range on the session creation time ("today" starts at midnight in the configured

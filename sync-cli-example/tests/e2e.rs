@@ -739,4 +739,12 @@ fn configuration_and_usage_errors_exit_2() {
     let out = run(&["sync-all"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no active instance to sync"));
+    let out = run(&["run"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("declares no [[instances]] to import; pass --config FILE"),
+        "{}",
+        text(&out)
+    );
 }

@@ -145,8 +145,10 @@ fn differences(stored: &Instance, wanted: &NewInstance) -> Vec<&'static str> {
 pub async fn import(ctx: &Ctx, replace: bool) -> Result<Vec<ImportLine>, CliError> {
     if ctx.config.instances.is_empty() {
         return Err(CliError::Usage(format!(
-            "the configuration ({}) declares no [[instances]] to import",
-            ctx.config.describe()
+            "the configuration ({}) declares no [[instances]] to import; pass --config FILE (e.g. \
+             --config examples/local.toml) or write {} (see examples/local.toml)",
+            ctx.config.describe(),
+            crate::config::DEFAULT_CONFIG_FILE
         )));
     }
     let store = ctx.store();
