@@ -19,8 +19,9 @@ pub async fn main_job(ctx: &Ctx, sync_type: SyncType) -> Result<u8, CliError> {
     if !ctx.json {
         eprint!("{}", render_import(&report));
     }
+    let interrupts = Interrupts::new()?;
     let handle = ctx.service.sync_all(&ctx.caller, sync_type).await?;
-    let summary = follow(handle).await?;
+    let summary = follow(handle, interrupts).await?;
     let page = first_page(ctx).await?;
     if ctx.json {
         let doc = json!({ "import": report, "summary": summary, "history": page });
@@ -35,19 +36,22 @@ pub async fn main_job(ctx: &Ctx, sync_type: SyncType) -> Result<u8, CliError> {
 
 /// `sync-all [--type]`.
 pub async fn sync_all(ctx: &Ctx, sync_type: SyncType) -> Result<u8, CliError> {
+    let interrupts = Interrupts::new()?;
     let handle = ctx.service.sync_all(&ctx.caller, sync_type).await?;
-    finish(ctx, handle).await
+    finish(ctx, handle, interrupts).await
 }
 
 /// `sync <instance>`.
 pub async fn sync_one(ctx: &Ctx, name: &str) -> Result<u8, CliError> {
     let inst = ctx.instance(name).await?;
+    let interrupts = Interrupts::new()?;
     let handle = ctx.service.sync_instance(&ctx.caller, inst.id).await?;
-    finish(ctx, handle).await
+    finish(ctx, handle, interrupts).await
 }
 
 /// `retry <instance>` or `retry --failed <session>`.
 pub async fn retry(ctx: &Ctx, instance: Option<String>, failed: Option<SessionId>) -> Result<u8, CliError> {
+    let interrupts = Interrupts::new()?;
     let handle = match (instance, failed) {
         (_, Some(session)) => ctx.service.retry_failed(&ctx.caller, session).await?,
         (Some(name), None) => {
@@ -60,17 +64,18 @@ pub async fn retry(ctx: &Ctx, instance: Option<String>, failed: Option<SessionId
             ));
         }
     };
-    finish(ctx, handle).await
+    finish(ctx, handle, interrupts).await
 }
 
 /// `resume <session>`.
 pub async fn resume(ctx: &Ctx, session: SessionId) -> Result<u8, CliError> {
+    let interrupts = Interrupts::new()?;
     let handle = ctx.service.resume(&ctx.caller, session).await?;
-    finish(ctx, handle).await
+    finish(ctx, handle, interrupts).await
 }
 
-async fn finish(ctx: &Ctx, handle: SyncHandle) -> Result<u8, CliError> {
-    let summary = follow(handle).await?;
+async fn finish(ctx: &Ctx, handle: SyncHandle, interrupts: Interrupts) -> Result<u8, CliError> {
+    let summary = follow(handle, interrupts).await?;
     ctx.out(&if ctx.json {
         render::json(&summary) + "\n"
     } else {
@@ -88,14 +93,16 @@ fn code(summary: &SyncSummary) -> u8 {
     }
 }
 
-/// Ctrl-C (SIGINT), registered as soon as it is created so that no signal is missed.
-struct Interrupts {
+/// Ctrl-C (SIGINT), registered as soon as it is created (before a run starts) so that no
+/// signal is missed.
+pub struct Interrupts {
     #[cfg(unix)]
     sig: tokio::signal::unix::Signal,
 }
 
 impl Interrupts {
-    fn new() -> Result<Self, CliError> {
+    /// Starts listening for Ctrl-C.
+    pub fn new() -> Result<Self, CliError> {
         Ok(Interrupts {
             #[cfg(unix)]
             sig: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?,
@@ -146,8 +153,7 @@ impl Bar {
 
 /// Follows a run: a bar fed by its events, a line per finished instance, Ctrl-C cancels the
 /// session through the service (a second Ctrl-C stops waiting). Returns the summary.
-pub async fn follow(mut handle: SyncHandle) -> Result<SyncSummary, CliError> {
-    let mut interrupts = Interrupts::new()?;
+pub async fn follow(mut handle: SyncHandle, mut interrupts: Interrupts) -> Result<SyncSummary, CliError> {
     let mut events = handle.events();
     let bar = Bar::default();
     let session_id = handle.session_id();
