@@ -36,6 +36,25 @@ pub async fn main_job(ctx: &Ctx, sync_type: SyncType) -> Result<u8, CliError> {
 
 /// `sync-all [--type]`.
 pub async fn sync_all(ctx: &Ctx, sync_type: SyncType) -> Result<u8, CliError> {
+    let mut unregistered = Vec::new();
+    for inst in &ctx.config.instances {
+        if ctx
+            .store()
+            .find_instance(&inst.name)
+            .await
+            .ok()
+            .flatten()
+            .is_none()
+        {
+            unregistered.push(inst.name.as_str());
+        }
+    }
+    if !unregistered.is_empty() {
+        crate::progress::line(&format!(
+            "note: configured but not registered, so not synced: {} (account-sync instances import)",
+            unregistered.join(", ")
+        ));
+    }
     let interrupts = Interrupts::new()?;
     let handle = ctx.service.sync_all(&ctx.caller, sync_type).await?;
     finish(ctx, handle, interrupts).await
