@@ -7,6 +7,9 @@ pub mod connector;
 pub mod credentials;
 pub mod store;
 
+/// Re-exported: the token connectors receive to stop a read.
+pub use tokio_util::sync::CancellationToken;
+
 pub use connector::{AccountConnector, AccountRead, ConnectTarget, ConnectorError};
 pub use credentials::{CredentialError, CredentialProvider, EnvCredentialProvider};
 pub use store::{
