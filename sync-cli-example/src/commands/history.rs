@@ -1,0 +1,121 @@
+//! `history` and `export`.
+
+use super::Ctx;
+use crate::cli::{ExportFormat, HistoryArgs, HistoryFilterArgs, RangeArg};
+use crate::exit::{CliError, OK};
+use crate::render;
+use chrono::{DateTime, Utc};
+use std::io::Write;
+use std::path::PathBuf;
+use sync_core::chrono_tz::Tz;
+use sync_core::history::{HistoryGroup, HistoryPage, HistoryRequest, MAX_PER_PAGE, PageRequest, TimeRange};
+use sync_core::service::ServiceError;
+
+/// The time range of the filters: a preset, or explicit bounds read in `tz`.
+fn range(filter: &HistoryFilterArgs, tz: Tz) -> Result<TimeRange, CliError> {
+    if filter.since.is_none() && filter.until.is_none() {
+        return Ok(match filter.range {
+            RangeArg::Today => TimeRange::Today,
+            RangeArg::Week => TimeRange::Week,
+            RangeArg::Month => TimeRange::Month,
+            RangeArg::All => TimeRange::All,
+        });
+    }
+    let resolve =
+        |t: Option<crate::cli::TimeArg>| t.map(|t| t.resolve(tz)).transpose().map_err(CliError::Usage);
+    Ok(TimeRange::Between {
+        since: resolve(filter.since)?,
+        until: resolve(filter.until)?,
+    })
+}
+
+fn request(filter: &HistoryFilterArgs, tz: Tz, page: PageRequest) -> Result<HistoryRequest, CliError> {
+    Ok(HistoryRequest {
+        sync_type: filter.sync_type,
+        status: filter.status,
+        range: range(filter, tz)?,
+        page,
+        ..HistoryRequest::default()
+    })
+}
+
+/// `history`.
+pub async fn history(ctx: &Ctx, args: &HistoryArgs) -> Result<u8, CliError> {
+    let page = PageRequest::new(args.page, args.per_page).map_err(ServiceError::from)?;
+    let req = request(&args.filter, ctx.tz(), page)?;
+    let page = ctx.service.history(&ctx.caller, &req).await?;
+    ctx.out(&if ctx.json {
+        render::json(&page) + "\n"
+    } else {
+        render::history::history(&page, ctx.tz())
+    });
+    Ok(OK)
+}
+
+/// The first page of the unfiltered history (what `run` shows).
+pub async fn first_page(ctx: &Ctx) -> Result<HistoryPage, CliError> {
+    Ok(ctx
+        .service
+        .history(&ctx.caller, &HistoryRequest::default())
+        .await?)
+}
+
+/// Every group matching `filter`, over all pages. The upper bound is pinned to the start of
+/// the export, so sessions created meanwhile do not shift the pages.
+pub async fn all_groups(ctx: &Ctx, filter: &HistoryFilterArgs) -> Result<Vec<HistoryGroup>, CliError> {
+    let now: DateTime<Utc> = Utc::now();
+    let (since, until) = range(filter, ctx.tz())?
+        .bounds(now, ctx.tz())
+        .map_err(ServiceError::from)?;
+    let mut groups = Vec::new();
+    let mut number = 1i64;
+    loop {
+        let req = HistoryRequest {
+            sync_type: filter.sync_type,
+            status: filter.status,
+            range: TimeRange::Between {
+                since,
+                until: Some(until.unwrap_or(now).min(now)),
+            },
+            page: PageRequest::new(number, i64::from(MAX_PER_PAGE)).map_err(ServiceError::from)?,
+            ..HistoryRequest::default()
+        };
+        let page = ctx.service.history(&ctx.caller, &req).await?;
+        let last = page.pages;
+        groups.extend(page.items);
+        if number >= i64::from(last) {
+            break;
+        }
+        number += 1;
+    }
+    Ok(groups)
+}
+
+/// `export --format csv|json [--out FILE]`.
+pub async fn export(
+    ctx: &Ctx,
+    format: ExportFormat,
+    out: Option<PathBuf>,
+    filter: &HistoryFilterArgs,
+) -> Result<u8, CliError> {
+    let groups = all_groups(ctx, filter).await?;
+    let mut sink: Box<dyn Write> = match &out {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .map_err(|e| CliError::Output(format!("cannot create {}: {e}", path.display())))?,
+        )),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    match format {
+        ExportFormat::Csv => {
+            render::export::csv(&groups, &mut sink).map_err(|e| CliError::Output(e.to_string()))?
+        }
+        ExportFormat::Json => writeln!(sink, "{}", render::json(&groups))?,
+    }
+    sink.flush()?;
+    drop(sink);
+    if let Some(path) = out {
+        eprintln!("exported {} history group(s) to {}", groups.len(), path.display());
+    }
+    Ok(OK)
+}

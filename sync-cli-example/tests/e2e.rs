@@ -1,0 +1,750 @@
+//! End to end: the built `account-sync` binary against the live PostgreSQL (127.0.0.1:5432,
+//! trust) and MariaDB (127.0.0.1:3306, root without password), each test with its own temp
+//! SQLite store and configuration.
+//!
+//! The servers are shared with other test suites that create accounts at the same time, so
+//! account numbers are checked for consistency (history = JSON = CSV = sum of the records;
+//! a first sync creates every account it reads) and the exact change log is checked on this
+//! suite's own `acscli_` objects. With `CI=true` an unreachable server fails the test.
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::net::{TcpListener, TcpStream, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_account-sync");
+const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+const MARIA_ADMIN: &str = "mysql://root@127.0.0.1:3306/test";
+
+const PG_INSTANCE: &str = r#"
+[[instances]]
+name = "pg"
+db_type = "postgresql"
+host = "127.0.0.1"
+port = 5432
+user = "postgres"
+database = "postgres"
+"#;
+
+const MARIA_INSTANCE: &str = r#"
+[[instances]]
+name = "maria"
+db_type = "mysql"
+host = "127.0.0.1"
+port = 3306
+user = "root"
+"#;
+
+fn reachable(port: u16) -> bool {
+    let addr = ("127.0.0.1", port).to_socket_addrs().unwrap().next().unwrap();
+    TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_ok()
+}
+
+/// Whether both servers answer; panics under `CI=true` when one does not.
+fn servers_up(test: &str) -> bool {
+    let mut down = Vec::new();
+    if !reachable(5432) {
+        down.push("PostgreSQL on 127.0.0.1:5432");
+    }
+    if !reachable(3306) {
+        down.push("MariaDB on 127.0.0.1:3306");
+    }
+    if down.is_empty() {
+        return true;
+    }
+    let which = down.join(" and ");
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{test}: CI=true and {which} unreachable (start them with .ci/services.sh)");
+    }
+    eprintln!("skipping {test}: {which} unreachable");
+    false
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+/// Runs administrative statements on PostgreSQL (fixtures on this suite's objects only).
+fn pg(statements: &[&'static str]) {
+    use sqlx::Connection;
+    block_on(async {
+        let mut c = sqlx::PgConnection::connect(PG_ADMIN)
+            .await
+            .expect("connect to PostgreSQL");
+        for s in statements {
+            sqlx::raw_sql(*s)
+                .execute(&mut c)
+                .await
+                .unwrap_or_else(|e| panic!("{s}: {e}"));
+        }
+        c.close().await.unwrap();
+    })
+}
+
+/// Runs administrative statements on MariaDB.
+fn maria(statements: &[&'static str]) {
+    use sqlx::Connection;
+    block_on(async {
+        let mut c = sqlx::MySqlConnection::connect(MARIA_ADMIN)
+            .await
+            .expect("connect to MariaDB");
+        for s in statements {
+            sqlx::raw_sql(*s)
+                .execute(&mut c)
+                .await
+                .unwrap_or_else(|e| panic!("{s}: {e}"));
+        }
+        c.close().await.unwrap();
+    })
+}
+
+/// A temp directory with a store and a configuration.
+struct Env {
+    dir: TempDir,
+    config: PathBuf,
+}
+
+impl Env {
+    fn new(sync: &str, instances: &[&str]) -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("store.sqlite");
+        let config = dir.path().join("account-sync.toml");
+        let text = format!(
+            "[store]\nurl = \"sqlite://{}?mode=rwc\"\n\n[sync]\n{sync}\n{}",
+            store.display(),
+            instances.join("\n")
+        );
+        std::fs::write(&config, text).unwrap();
+        Env { dir, config }
+    }
+
+    fn store_path(&self) -> PathBuf {
+        self.dir.path().join("store.sqlite")
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.arg("--config")
+            .arg(&self.config)
+            .arg("--user")
+            .arg("acscli_tester")
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_remove("ACCOUNT_SYNC_CONFIG")
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null());
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    /// Runs with `--json`, expects exit 0, parses stdout.
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let out = self.run(&all);
+        assert_eq!(out.status.code(), Some(0), "{args:?}\n{}", text(&out));
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}\n{}", text(&out)))
+    }
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "--- stdout\n{}\n--- stderr\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn n(v: &Value) -> u64 {
+    v.as_u64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+/// `(synced, created, updated, deleted)` of a JSON `ItemCounts`.
+fn items(v: &Value) -> (u64, u64, u64, u64) {
+    (
+        n(&v["synced"]),
+        n(&v["created"]),
+        n(&v["updated"]),
+        n(&v["deleted"]),
+    )
+}
+
+fn session_ids(group: &Value) -> Vec<String> {
+    group["session_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The change-log entries of `session` about accounts whose name starts with `prefix`, as
+/// sorted `(kind, name)` pairs.
+fn changes_of(changes: &Value, session: &str, prefix: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = changes
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["session_id"] == session)
+        .filter_map(|c| {
+            let key = &c["key"];
+            let name = key["role"].as_str().or(key["user"].as_str())?;
+            name.starts_with(prefix)
+                .then(|| (c["kind"].as_str().unwrap().to_owned(), name.to_owned()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    v.sort();
+    v
+}
+
+const PG_SETUP: &[&str] = &[
+    "DROP ROLE IF EXISTS acscli_flow_keep, acscli_flow_drop, acscli_flow_mod, acscli_flow_new",
+    "CREATE ROLE acscli_flow_keep LOGIN",
+    "CREATE ROLE acscli_flow_drop",
+    "CREATE ROLE acscli_flow_mod LOGIN",
+];
+const PG_CHANGE: &[&str] = &[
+    "CREATE ROLE acscli_flow_new",
+    "DROP ROLE acscli_flow_drop",
+    "ALTER ROLE acscli_flow_mod CONNECTION LIMIT 7",
+];
+const PG_CLEANUP: &[&str] =
+    &["DROP ROLE IF EXISTS acscli_flow_keep, acscli_flow_drop, acscli_flow_mod, acscli_flow_new"];
+const MARIA_SETUP: &[&str] = &[
+    "DROP USER IF EXISTS 'acscli_flow_keep'@'localhost', 'acscli_flow_drop'@'localhost', \
+     'acscli_flow_mod'@'localhost', 'acscli_flow_new'@'localhost'",
+    "CREATE USER 'acscli_flow_keep'@'localhost'",
+    "CREATE USER 'acscli_flow_drop'@'localhost'",
+    "CREATE USER 'acscli_flow_mod'@'localhost'",
+];
+const MARIA_CHANGE: &[&str] = &[
+    "CREATE USER 'acscli_flow_new'@'localhost'",
+    "DROP USER 'acscli_flow_drop'@'localhost'",
+    "GRANT SELECT ON test.* TO 'acscli_flow_mod'@'localhost'",
+];
+const MARIA_CLEANUP: &[&str] = &["DROP USER IF EXISTS 'acscli_flow_keep'@'localhost', \
+                                  'acscli_flow_drop'@'localhost', 'acscli_flow_mod'@'localhost', \
+                                  'acscli_flow_new'@'localhost'"];
+
+/// Sync, change accounts on both servers, sync again: the history, the JSON, the change log,
+/// the inventory and the CSV export agree with each other and with what was changed.
+#[test]
+fn main_job_then_changes_then_second_sync() {
+    if !servers_up("main_job_then_changes_then_second_sync") {
+        return;
+    }
+    pg(PG_SETUP);
+    maria(MARIA_SETUP);
+    let env = Env::new(
+        "concurrency = 2\ninstance_timeout_secs = 60\n",
+        &[PG_INSTANCE, MARIA_INSTANCE],
+    );
+
+    // The main job: import + sync-all + history.
+    let first = env.run(&["run"]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(stdout.contains("Page 1 of 1 (1 group)"), "{}", text(&first));
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(stderr.contains("added        pg (id 1)"), "{}", text(&first));
+    assert!(
+        stderr.contains("ok      maria: ") && stderr.contains("ok      pg: "),
+        "{}",
+        text(&first)
+    );
+
+    pg(PG_CHANGE);
+    maria(MARIA_CHANGE);
+    let second = env.run(&["sync-all"]);
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second));
+
+    // History: two groups, newest first, with the session counts.
+    let page = env.json(&["history"]);
+    assert_eq!(n(&page["total"]), 2);
+    assert_eq!(n(&page["pages"]), 1);
+    let groups = page["items"].as_array().unwrap();
+    assert_eq!(groups.len(), 2);
+    for g in groups {
+        assert_eq!(g["status"], "completed");
+        assert_eq!(g["sync_types"], serde_json::json!(["manual_batch"]));
+        assert_eq!(
+            (
+                n(&g["successful_instances"]),
+                n(&g["failed_instances"]),
+                n(&g["total_instances"])
+            ),
+            (2, 0, 2)
+        );
+        assert_eq!(session_ids(g).len(), 1);
+    }
+    let (new_group, old_group) = (&groups[0], &groups[1]);
+    let (s1, c1, u1, d1) = items(&old_group["items"]);
+    assert!(s1 >= 6, "our six accounts at least: {s1}");
+    assert_eq!(
+        (c1, u1, d1),
+        (s1, 0, 0),
+        "a first sync adds every account it reads"
+    );
+    let (_, c2, u2, d2) = items(&new_group["items"]);
+    assert!(
+        c2 >= 2 && u2 >= 2 && d2 >= 2,
+        "at least our changes: {c2} {u2} {d2}"
+    );
+
+    // The group numbers are the sums of the records (batch details), and the table shows them.
+    let table = String::from_utf8(env.run(&["history"]).stdout).unwrap();
+    for g in groups {
+        let ids = session_ids(g);
+        let mut args = vec!["batch-details"];
+        args.extend(ids.iter().map(|s| s.as_str()));
+        let batch = env.json(&args);
+        assert_eq!(items(&batch["items"]), items(&g["items"]));
+        assert_eq!((n(&batch["completed"]), n(&batch["failed"])), (2, 0));
+        let names: Vec<&str> = batch["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["instance_name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["maria", "pg"]);
+        let (s, c, u, d) = items(&g["items"]);
+        assert!(table.contains(&format!("{s}/{c}/{u}/{d}")), "{table}");
+        assert!(table.contains(&ids[0]), "{table}");
+    }
+    assert!(table.contains("2/0/2"), "{table}");
+    assert!(table.contains("Page 1 of 1 (2 groups): [1]"), "{table}");
+
+    // The change log: exactly our changes, per session.
+    let first_session = &session_ids(old_group)[0];
+    let second_session = &session_ids(new_group)[0];
+    for instance in ["pg", "maria"] {
+        let changes = env.json(&["changes", instance]);
+        assert_eq!(
+            changes_of(&changes, first_session, "acscli_flow_"),
+            pairs(&[
+                ("added", "acscli_flow_drop"),
+                ("added", "acscli_flow_keep"),
+                ("added", "acscli_flow_mod")
+            ]),
+            "{instance}"
+        );
+        assert_eq!(
+            changes_of(&changes, second_session, "acscli_flow_"),
+            pairs(&[
+                ("added", "acscli_flow_new"),
+                ("modified", "acscli_flow_mod"),
+                ("removed", "acscli_flow_drop")
+            ]),
+            "{instance}"
+        );
+        let modified = changes
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| {
+                c["session_id"] == second_session.as_str() && c["kind"] == "modified" && {
+                    let k = &c["key"];
+                    k["role"] == "acscli_flow_mod" || k["user"] == "acscli_flow_mod"
+                }
+            })
+            .unwrap();
+        let detail = &modified["detail"];
+        if instance == "pg" {
+            let attrs = detail["attributes"].as_array().unwrap();
+            assert_eq!(attrs.len(), 1, "{detail}");
+            assert_eq!(attrs[0]["name"], "connection_limit", "{detail}");
+            assert_eq!(attrs[0]["after"]["value"], 7, "{detail}");
+            assert!(
+                detail["privileges_granted"].as_array().unwrap().is_empty(),
+                "{detail}"
+            );
+        } else {
+            let granted = detail["privileges_granted"].as_array().unwrap();
+            assert_eq!(granted.len(), 1, "{detail}");
+            assert_eq!(granted[0]["privilege"], "SELECT", "{detail}");
+            assert_eq!(granted[0]["scope"], "database", "{detail}");
+            assert_eq!(granted[0]["object"], serde_json::json!(["test"]), "{detail}");
+            assert!(detail["attributes"].as_array().unwrap().is_empty(), "{detail}");
+        }
+        let table = String::from_utf8(env.run(&["changes", instance]).stdout).unwrap();
+        assert!(table.contains("acscli_flow_new"), "{table}");
+    }
+
+    // The inventory: removed accounts only with --include-removed.
+    let present = env.json(&["accounts", "maria"]);
+    let ours = |list: &Value| -> Vec<(String, bool)> {
+        let mut v: Vec<(String, bool)> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|a| {
+                let name = a["key"]["role"].as_str().or(a["key"]["user"].as_str())?;
+                name.starts_with("acscli_flow_")
+                    .then(|| (name.to_owned(), a["present"].as_bool().unwrap()))
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let t = |s: &str, p: bool| (s.to_owned(), p);
+    assert_eq!(
+        ours(&present),
+        [
+            t("acscli_flow_keep", true),
+            t("acscli_flow_mod", true),
+            t("acscli_flow_new", true)
+        ]
+    );
+    let all = env.json(&["accounts", "pg", "--include-removed"]);
+    assert_eq!(
+        ours(&all),
+        [
+            t("acscli_flow_drop", false),
+            t("acscli_flow_keep", true),
+            t("acscli_flow_mod", true),
+            t("acscli_flow_new", true)
+        ]
+    );
+
+    // The export: one CSV row per group, the same numbers as the history.
+    let csv_path = env.dir.path().join("history.csv");
+    let out = env.run(&["export", "--format", "csv", "--out", csv_path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 2);
+    for (row, g) in rows.iter().zip(groups) {
+        let num = |name: &str| row[col(name)].parse::<u64>().unwrap();
+        assert_eq!(&row[col("status")], g["status"].as_str().unwrap());
+        assert_eq!(&row[col("session_ids")], session_ids(g).join(" "));
+        assert_eq!(
+            (
+                num("accounts_synced"),
+                num("accounts_created"),
+                num("accounts_updated"),
+                num("accounts_deleted")
+            ),
+            items(&g["items"])
+        );
+        assert_eq!(
+            (
+                num("instances_successful"),
+                num("instances_failed"),
+                num("instances_total")
+            ),
+            (2, 0, 2)
+        );
+    }
+    let exported = env.json(&["export", "--format", "json"]);
+    assert_eq!(exported.as_array().unwrap(), groups);
+
+    pg(PG_CLEANUP);
+    maria(MARIA_CLEANUP);
+}
+
+/// One instance with a wrong password among good ones: only its record fails, without the
+/// password in any message, output or the store; exit code 1.
+#[test]
+fn wrong_password_fails_only_that_instance() {
+    if !servers_up("wrong_password_fails_only_that_instance") {
+        return;
+    }
+    const RIGHT: &str = "acscli-Right-pw-7";
+    const WRONG: &str = "acscli-Wrong-pw-3";
+    maria(&[
+        "DROP USER IF EXISTS 'acscli_pw'@'%'",
+        "CREATE USER 'acscli_pw'@'%' IDENTIFIED BY 'acscli-Right-pw-7'",
+    ]);
+    let bad = r#"
+[[instances]]
+name = "maria-pw"
+db_type = "mysql"
+host = "127.0.0.1"
+port = 3306
+user = "acscli_pw"
+password_env = "ACSCLI_PW"
+"#;
+    let env = Env::new("concurrency = 3\n", &[PG_INSTANCE, MARIA_INSTANCE, bad]);
+    let import = env.run(&["instances", "import"]);
+    assert_eq!(import.status.code(), Some(0), "{}", text(&import));
+
+    let out = env.cmd(&["sync-all"]).env("ACSCLI_PW", WRONG).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let all = text(&out);
+    assert!(all.contains("FAILED  maria-pw: "), "{all}");
+    assert!(!all.contains(WRONG) && !all.contains(RIGHT), "{all}");
+
+    let page = env.json(&["history"]);
+    assert_eq!(n(&page["total"]), 1);
+    let g = &page["items"][0];
+    assert_eq!(g["status"], "failed");
+    assert_eq!(
+        (
+            n(&g["successful_instances"]),
+            n(&g["failed_instances"]),
+            n(&g["total_instances"])
+        ),
+        (2, 1, 3)
+    );
+    let session = session_ids(g)[0].clone();
+
+    let failed = env.json(&["batch-details", &session, "--failed-only"]);
+    let records = failed["records"].as_array().unwrap();
+    assert_eq!(records.len(), 1, "{failed}");
+    assert_eq!(records[0]["instance_name"], "maria-pw");
+    assert_eq!(records[0]["status"], "failed");
+    let message = records[0]["error_message"].as_str().unwrap();
+    assert!(
+        !message.is_empty() && !message.contains(WRONG) && !message.contains(RIGHT),
+        "{message}"
+    );
+    assert_eq!((n(&failed["completed"]), n(&failed["failed"])), (0, 1));
+
+    let details = env.json(&["details", &session]);
+    let statuses: Vec<(&str, &str)> = details["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["instance_name"].as_str().unwrap(),
+                r["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("maria", "completed"),
+            ("maria-pw", "failed"),
+            ("pg", "completed")
+        ]
+    );
+    // The group's account numbers are those of the two completed records.
+    let batch = env.json(&["batch-details", &session]);
+    assert_eq!(items(&batch["items"]), items(&g["items"]));
+
+    let table = String::from_utf8(env.run(&["batch-details", &session, "--failed-only"]).stdout).unwrap();
+    assert!(
+        table.starts_with("1 failed instances over 1 session(s): 0 completed, 1 failed"),
+        "{table}"
+    );
+    assert!(table.contains("maria-pw") && !table.contains("│ pg"), "{table}");
+
+    // Retrying the failed instances makes a new session of the same type; the old one stays.
+    let retry = env
+        .cmd(&["retry", "--failed", &session])
+        .env("ACSCLI_PW", WRONG)
+        .output()
+        .unwrap();
+    assert_eq!(retry.status.code(), Some(1), "{}", text(&retry));
+    let page = env.json(&["history"]);
+    assert_eq!(n(&page["total"]), 2);
+    let newest = &page["items"][0];
+    assert_eq!(newest["sync_types"], serde_json::json!(["manual_batch"]));
+    assert_eq!(
+        (
+            n(&newest["successful_instances"]),
+            n(&newest["failed_instances"]),
+            n(&newest["total_instances"])
+        ),
+        (0, 1, 1)
+    );
+    assert_eq!(session_ids(&page["items"][1]), std::slice::from_ref(&session));
+
+    let bytes = std::fs::read(env.store_path()).unwrap();
+    let wal = std::fs::read(env.store_path().with_extension("sqlite-wal")).unwrap_or_default();
+    for secret in [WRONG, RIGHT] {
+        for b in [&bytes, &wal] {
+            assert!(
+                !b.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "secret in the store"
+            );
+        }
+    }
+    maria(&["DROP USER IF EXISTS 'acscli_pw'@'%'"]);
+}
+
+/// A server that accepts connections and never answers: reads of it hang until cancelled.
+fn blackhole() -> (u16, mpsc::Receiver<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().flatten() {
+            held.push(conn);
+            let _ = tx.send(());
+        }
+    });
+    (port, rx)
+}
+
+fn wait_exit(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}
+
+/// SIGINT during sync-all cancels the session through the service: it ends `cancelled`, no
+/// record is left pending or running, exit code 1.
+#[test]
+fn sigint_cancels_the_session() {
+    if !servers_up("sigint_cancels_the_session") {
+        return;
+    }
+    let (port, accepted) = blackhole();
+    let hang = |name: &str, db_type: &str| {
+        format!(
+            "\n[[instances]]\nname = \"{name}\"\ndb_type = \"{db_type}\"\nhost = \"127.0.0.1\"\nport = {port}\n\
+             user = \"acscli_nobody\"\n"
+        )
+    };
+    let (h1, h2) = (hang("hang-1", "postgresql"), hang("hang-2", "mysql"));
+    let env = Env::new(
+        "concurrency = 1\ninstance_timeout_secs = 120\n",
+        &[PG_INSTANCE, &h1, &h2],
+    );
+    assert_eq!(env.run(&["instances", "import"]).status.code(), Some(0));
+
+    let mut child = env
+        .cmd(&["sync-all"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (line_tx, lines) = mpsc::channel::<String>();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = line_tx.send(line);
+        }
+    });
+    let mut seen = Vec::new();
+    let session = loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("no start line; stderr so far: {seen:?}"));
+        if let Some(rest) = line.strip_prefix("session ") {
+            break rest.split(' ').next().unwrap().to_owned();
+        }
+        seen.push(line);
+    };
+    // A hanging read is in flight once the blackhole accepted a connection.
+    accepted
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the sync never reached the hanging instance");
+    std::thread::sleep(Duration::from_millis(300));
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = match wait_exit(&mut child, Duration::from_secs(60)) {
+        Some(s) => s,
+        None => {
+            let _ = child.kill();
+            panic!("sync-all did not stop within 60 s of SIGINT");
+        }
+    };
+    let rest: Vec<String> = lines.try_iter().collect();
+    assert_eq!(status.code(), Some(1), "stderr: {seen:?} {rest:?}");
+    assert!(
+        rest.iter().any(|l| l.starts_with("Ctrl-C: cancelling session")),
+        "{rest:?}"
+    );
+
+    let details = env.json(&["details", &session]);
+    assert_eq!(details["session"]["status"], "cancelled", "{details}");
+    let records = details["records"].as_array().unwrap();
+    assert_eq!(records.len(), 3);
+    for r in records {
+        let s = r["status"].as_str().unwrap();
+        assert!(s != "pending" && s != "running", "{r}");
+    }
+    assert!(n(&details["session"]["cancelled_instances"]) >= 1, "{details}");
+    let page = env.json(&["history"]);
+    assert_eq!(page["items"][0]["status"], "cancelled");
+    assert_eq!(session_ids(&page["items"][0]), [session]);
+}
+
+/// Usage and configuration errors exit 2 with a message naming the file, line and field,
+/// and never repeating a password.
+#[test]
+fn configuration_and_usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bad.toml");
+    std::fs::write(
+        &config,
+        "[sync]\nconcurrency = 2\n\n[[instances]]\nname = \"x\"\ndb_type = \"mysql\"\nhost = \"h\"\n\
+         user = \"u\"\npassword = \"Plain-Text-Secret\"\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("ACCOUNT_SYNC_CONFIG")
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--config", config.to_str().unwrap(), "history"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{}:9: instances[0].password: ", config.display())),
+        "{err}"
+    );
+    assert!(!err.contains("Plain-Text-Secret"), "{err}");
+
+    let out = run(&["sync-all", "--type", "batch"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(
+        "unknown sync type \"batch\"; allowed values: manual_single, manual_batch, manual_task, scheduled_task"
+    ));
+
+    let out = run(&["--config", "missing.toml", "history"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read configuration file missing.toml"));
+
+    // With no configuration file at all: the default store in the working directory.
+    let out = run(&["history", "--page", "0"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid page 0: pages are numbered from 1"));
+    assert!(Path::new(&dir.path().join("account-sync.sqlite")).exists());
+    let out = run(&["sync-all"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no active instance to sync"));
+    let out = run(&["run"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("declares no [[instances]] to import; pass --config FILE"),
+        "{}",
+        text(&out)
+    );
+}
