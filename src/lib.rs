@@ -9,12 +9,22 @@
 //!
 //! | module | crate | feature |
 //! |---|---|---|
-//! | [`domain`], [`account`], [`history`], [`traits`], [`error`] | `sync-core` | always |
+//! | [`domain`], [`account`], [`history`], [`service`], [`traits`], [`error`] | `sync-core` | always |
+//! | `memory` (in-memory store) | `sync-core` | `memory` |
+//! | `strategies` (proptest strategies) | `sync-core` | `proptest` |
 //! | `store` | `sync-store-seaorm` | `store` (default) |
 //! | `connectors` | `sync-connectors` | `mysql` / `postgres` (default) |
 #![warn(missing_docs)]
 
-pub use sync_core::{account, chrono, chrono_tz, domain, error, history, traits};
+pub use sync_core::{account, chrono, chrono_tz, domain, error, history, service, traits};
+
+/// The in-memory store: every store trait, same semantics as the durable store.
+#[cfg(feature = "memory")]
+pub use sync_core::memory;
+
+/// proptest strategies for sessions, records and account sets.
+#[cfg(feature = "proptest")]
+pub use sync_core::strategies;
 
 /// The durable SeaORM store (SQLite, PostgreSQL, MySQL/MariaDB).
 #[cfg(feature = "store")]
