@@ -357,9 +357,15 @@ pub struct InventoryAccount {
 /// A keyed fingerprint of credential material (a password hash, raw bytes), safe to store:
 /// it changes when the credential changes and reveals nothing else. 16 hex digits of a
 /// BLAKE3 keyed hash under a key derived from a fixed context; never store the input.
+///
+/// The key is fixed (fingerprints must compare equal across runs and processes), so a
+/// fingerprint is as guessable as its input: for an unsalted hash such as MySQL's
+/// `mysql_native_password`, a dictionary attack on the fingerprint works as well as on the
+/// hash itself. Protect the store like any inventory of credentials metadata.
 pub fn credential_fingerprint(material: &[u8]) -> String {
-    let key = blake3::derive_key("account-sync 2026 credential fingerprint v1", b"");
-    let hash = blake3::keyed_hash(&key, material);
+    static KEY: std::sync::LazyLock<[u8; 32]> =
+        std::sync::LazyLock::new(|| blake3::derive_key("account-sync 2026 credential fingerprint v1", b""));
+    let hash = blake3::keyed_hash(&KEY, material);
     hash.to_hex()[..16].to_owned()
 }
 
