@@ -47,19 +47,27 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
-/// Runs a server binary, as the `postgres` OS user when we are root.
+/// Runs a server binary, as the `postgres` OS user when we are root. Its output is kept
+/// out of the test output and shown only when it fails.
 fn run(bin: &Path, args: &[&str]) {
-    let status = if is_root() {
+    let out = if is_root() {
         Command::new("runuser")
             .args(["-u", "postgres", "--"])
             .arg(bin)
             .args(args)
-            .status()
+            .output()
     } else {
-        Command::new(bin).args(args).status()
+        Command::new(bin).args(args).output()
     }
     .unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
-    assert!(status.success(), "{} {args:?} failed: {status}", bin.display());
+    assert!(
+        out.status.success(),
+        "{} {args:?} failed: {}\n{}{}",
+        bin.display(),
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A running private cluster; stopped and deleted on drop (also when a test panics).
@@ -135,9 +143,9 @@ impl Drop for Cluster {
                 .args(["-u", "postgres", "--"])
                 .arg(self.bin.join("pg_ctl"))
                 .args(args)
-                .status()
+                .output()
         } else {
-            Command::new(self.bin.join("pg_ctl")).args(args).status()
+            Command::new(self.bin.join("pg_ctl")).args(args).output()
         };
         let _ = std::fs::remove_dir_all(&self.dir);
     }

@@ -77,10 +77,15 @@ pub fn map_sqlx_error(err: &sqlx::Error, target: &ConnectTarget, step: Step) -> 
         reason: redact(&reason, target),
     };
     match err {
-        sqlx::Error::Io(e) => unreachable(match step {
-            Step::Connect => e.to_string(),
-            Step::Query(what) => format!("connection lost while reading {what}: {e}"),
-        }),
+        sqlx::Error::Io(e) => match step {
+            Step::Connect => unreachable(e.to_string()),
+            Step::Query(_) => ConnectorError::ConnectionLost {
+                host: target.host.clone(),
+                port: target.port,
+                during: step.describe(),
+                reason: redact(&e.to_string(), target),
+            },
+        },
         sqlx::Error::Tls(e) => unreachable(format!("TLS: {e}")),
         sqlx::Error::Database(db) => {
             let Some(my) = db.try_downcast_ref::<MySqlDatabaseError>() else {
@@ -191,6 +196,20 @@ mod tests {
             matches!(e, ConnectorError::Unreachable { ref reason, .. } if reason == "refused; pw was <redacted>")
         );
         assert!(!format!("{e} {e:?}").contains("s3cr3t-Pw"));
+    }
+
+    #[test]
+    fn io_errors_after_login_are_a_lost_connection() {
+        let err = sqlx::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "eof; pw was s3cr3t-Pw",
+        ));
+        let e = map_sqlx_error(&err, &target(), Step::Query("mysql.global_priv"));
+        assert_eq!(
+            e.to_string(),
+            "connection to db.example:3306 lost while reading mysql.global_priv: eof; pw was <redacted>"
+        );
+        assert!(matches!(e, ConnectorError::ConnectionLost { port: 3306, .. }));
     }
 
     #[test]

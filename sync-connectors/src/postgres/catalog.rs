@@ -136,14 +136,14 @@ async fn inspect_on(
     let schema_acl = step(
         target,
         deadline,
-        &format!("read schema privileges of {name:?}"),
+        &format!("reading schema privileges of {name:?}"),
         fetch_schema_acl(conn),
     )
     .await?;
     let default_acl = step(
         target,
         deadline,
-        &format!("read default privileges of {name:?}"),
+        &format!("reading default privileges of {name:?}"),
         fetch_default_acl(conn),
     )
     .await?;
@@ -183,7 +183,13 @@ async fn read_main(
         conn.begin_with(BEGIN),
     )
     .await?;
-    let server = step(target, deadline, "read server information", fetch_server(&mut tx)).await?;
+    let server = step(
+        target,
+        deadline,
+        "reading server information",
+        fetch_server(&mut tx),
+    )
+    .await?;
     if !server.role_columns.contains("rolname") || !server.member_columns.contains("admin_option") {
         return Err(ConnectorError::Unsupported(format!(
             "{}: pg_roles has no rolname or pg_auth_members has no admin_option",
@@ -193,12 +199,12 @@ async fn read_main(
     let mut roles = step(
         target,
         deadline,
-        "read pg_roles",
+        "reading pg_roles",
         fetch_roles(&mut tx, &server.role_columns),
     )
     .await?;
     if server.authid_readable {
-        let creds = step(target, deadline, "read pg_authid", fetch_credentials(&mut tx)).await?;
+        let creds = step(target, deadline, "reading pg_authid", fetch_credentials(&mut tx)).await?;
         for role in &mut roles {
             role.credential = creds.get(&role.name).cloned().unwrap_or_default();
         }
@@ -206,14 +212,14 @@ async fn read_main(
     let memberships = step(
         target,
         deadline,
-        "read pg_auth_members",
+        "reading pg_auth_members",
         fetch_memberships(&mut tx, &server.member_columns, server.info.version_num),
     )
     .await?;
     let database_acl = step(
         target,
         deadline,
-        "read database privileges",
+        "reading database privileges",
         fetch_database_acl(&mut tx),
     )
     .await?;

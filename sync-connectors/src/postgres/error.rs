@@ -21,7 +21,7 @@ pub(crate) struct ErrorContext<'a> {
     pub password: Option<&'a SecretString>,
     /// The whole read's budget.
     pub timeout: Duration,
-    /// The step (`"connect to database \"x\""`, `"read roles"`...).
+    /// The step (`"connecting to database \"x\""`, `"reading pg_roles"`...).
     pub during: &'a str,
 }
 
@@ -101,9 +101,17 @@ pub(crate) fn map_sqlx(err: sqlx::Error, ctx: &ErrorContext<'_>) -> ConnectorErr
             let code = db.code();
             from_parts(code.as_deref(), db.message(), ctx)
         }
-        sqlx::Error::Io(io) => ConnectorError::Unreachable {
+        // Before the login completes the server was not reached; after it, the connection
+        // was lost mid-read.
+        sqlx::Error::Io(io) if ctx.during.starts_with("connecting") => ConnectorError::Unreachable {
             host: ctx.host.to_owned(),
             port: ctx.port,
+            reason: scrub(&io.to_string(), ctx.password),
+        },
+        sqlx::Error::Io(io) => ConnectorError::ConnectionLost {
+            host: ctx.host.to_owned(),
+            port: ctx.port,
+            during: ctx.during.to_owned(),
             reason: scrub(&io.to_string(), ctx.password),
         },
         sqlx::Error::Tls(tls) => ConnectorError::Unreachable {
@@ -132,6 +140,30 @@ mod tests {
             timeout: Duration::from_secs(7),
             during: "read roles",
         }
+    }
+
+    #[test]
+    fn io_errors_are_unreachable_before_login_and_lost_after() {
+        let pw = SecretString::from("hunter2-secret");
+        let eof = || {
+            sqlx::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "expected to read 5 bytes, got 0 bytes at EOF (hunter2-secret)",
+            ))
+        };
+        let mut c = ctx(Some(&pw));
+        c.during = "reading pg_roles";
+        let e = map_sqlx(eof(), &c);
+        assert_eq!(
+            e.to_string(),
+            "connection to db1:5432 lost while reading pg_roles: \
+             expected to read 5 bytes, got 0 bytes at EOF (<redacted>)"
+        );
+        c.during = "connecting to database \"postgres\"";
+        assert!(matches!(
+            map_sqlx(eof(), &c),
+            ConnectorError::Unreachable { port: 5432, .. }
+        ));
     }
 
     #[test]
@@ -197,7 +229,11 @@ mod tests {
         assert!(!shown.contains("hunter2-secret"), "{shown}");
         assert!(shown.contains("<redacted>"), "{shown}");
         let io = sqlx::Error::Io(std::io::Error::other("refused hunter2-secret"));
-        let e = map_sqlx(io, &c);
+        let connecting = ErrorContext {
+            during: "connecting to database \"postgres\"",
+            ..c
+        };
+        let e = map_sqlx(io, &connecting);
         assert_eq!(
             e,
             ConnectorError::Unreachable {

@@ -57,6 +57,19 @@ pub enum ConnectorError {
         /// What the network layer said.
         reason: String,
     },
+    /// The connection was established, then lost in the middle of the read (the server
+    /// stopped, crashed or a network link dropped).
+    #[error("connection to {host}:{port} lost while {during}: {reason}")]
+    ConnectionLost {
+        /// Host.
+        host: String,
+        /// Port.
+        port: u16,
+        /// What was being done (`reading pg_roles`).
+        during: String,
+        /// What the network layer said.
+        reason: String,
+    },
     /// The server refused the login.
     #[error("authentication failed for user {user:?} on {host}:{port}")]
     AuthFailed {
