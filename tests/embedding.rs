@@ -239,3 +239,55 @@ async fn a_failing_server_fails_alone_and_its_password_never_shows() {
     assert_eq!(page.items[0].status, SessionStatus::Failed);
     assert_eq!(page.items[0].failed_instances, 2);
 }
+
+#[tokio::test]
+async fn a_deployment_fingerprint_key_rekeys_every_stored_fingerprint() {
+    use account_sync::account::{AttrValue, FingerprintKey, attr};
+    use account_sync::service::ServiceConfig;
+    use secrecy::SecretString;
+    if !servers_up("fingerprint_key") {
+        return;
+    }
+    let key = FingerprintKey::from_secret(&SecretString::from("deployment secret of this test"));
+    // The same server synced into two stores: without and with the deployment key.
+    let mut fingerprints = Vec::new();
+    for fingerprint_key in [None, Some(key.clone())] {
+        let dir = tempfile::tempdir().unwrap();
+        let store = sqlite_store(&dir).await;
+        let my = store
+            .add_instance(instance("maria", DbType::Mysql, 3306, "root", SecretSource::None))
+            .await
+            .unwrap();
+        let service = SyncService::builder(store.clone(), Arc::new(EnvCredentialProvider))
+            .connector(Arc::new(MysqlConnector::new()))
+            .config(ServiceConfig {
+                fingerprint_key,
+                ..ServiceConfig::default()
+            })
+            .build()
+            .unwrap();
+        let summary = service
+            .sync_all(&Caller::operator("alice"), SyncType::ManualBatch)
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+        assert_eq!(summary.session.status, SessionStatus::Completed);
+        let root = store
+            .load_inventory(my.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.key == AccountKey::mysql("root", "localhost"))
+            .expect("root@localhost");
+        fingerprints.push(root.snapshot.attributes[attr::CREDENTIAL_FINGERPRINT].clone());
+    }
+    let AttrValue::Text(plain) = &fingerprints[0] else {
+        panic!(
+            "root@localhost has a credential fingerprint: {:?}",
+            fingerprints[0]
+        );
+    };
+    assert_eq!(fingerprints[1], AttrValue::Text(key.rekey(plain)));
+    assert_ne!(fingerprints[1], fingerprints[0]);
+}

@@ -1,7 +1,7 @@
 //! [`ServiceConfig`]: concurrency, timeouts, lease, account filters, time zone.
 
 use super::error::ServiceError;
-use crate::account::AccountFilter;
+use crate::account::{AccountFilter, FingerprintKey};
 use crate::domain::DbType;
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
@@ -43,6 +43,11 @@ pub struct ServiceConfig {
     pub time_zone: Tz,
     /// Progress events kept for a slow reader of the event stream before it skips ahead.
     pub event_buffer: usize,
+    /// The deployment's secret key for credential fingerprints: when set, every fingerprint
+    /// a connector reports is re-keyed under it before it is diffed and stored (see
+    /// [`FingerprintKey`]). `None` (the default) stores the connectors' fixed-key
+    /// fingerprints.
+    pub fingerprint_key: Option<FingerprintKey>,
 }
 
 impl Default for ServiceConfig {
@@ -54,6 +59,7 @@ impl Default for ServiceConfig {
             filters: BTreeMap::new(),
             time_zone: Tz::UTC,
             event_buffer: 1024,
+            fingerprint_key: None,
         }
     }
 }

@@ -143,6 +143,9 @@ async fn read_and_write(run: &RunShared, record: &InstanceRecord) -> Result<Done
     }
     let mut accounts = read.accounts;
     filter.apply(&mut accounts);
+    if let Some(key) = &inner.config.fingerprint_key {
+        key.rekey_set(&mut accounts);
+    }
     if token.is_cancelled() {
         return Err(CANCELLED_MESSAGE.into());
     }
