@@ -144,10 +144,7 @@ async fn instances_update_in_place(db: &TestDb) {
     };
     let log = s.list_changes(&query).await.unwrap();
     let kinds: Vec<(&str, ChangeKind)> = log.iter().map(|c| (c.key.name(), c.kind)).collect();
-    assert_eq!(
-        kinds,
-        [("bob", ChangeKind::Added), ("alice", ChangeKind::Added)]
-    );
+    assert_eq!(kinds, [("bob", ChangeKind::Added), ("alice", ChangeKind::Added)]);
 
     let mut update = before.settings();
     update.host = "db2.internal".into();
@@ -186,7 +183,10 @@ async fn instances_update_in_place(db: &TestDb) {
     let details = s.session_details(session.session_id).await.unwrap();
     assert_eq!(details.records.len(), 1);
     assert_eq!(
-        (details.records[0].instance_id, details.records[0].instance_name.as_str()),
+        (
+            details.records[0].instance_id,
+            details.records[0].instance_name.as_str()
+        ),
         (a.id, "pg-a")
     );
 
