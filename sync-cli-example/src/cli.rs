@@ -157,10 +157,18 @@ pub enum InstancesCommand {
         /// Instance name.
         name: String,
     },
-    /// Register the configuration's instances (and apply their `active` flag).
+    /// Change the settings of a registered instance in place (same id; its inventory and
+    /// history stay).
+    Update(UpdateInstanceArgs),
+    /// Register the configuration's instances (and apply their `active` flag). Instances whose
+    /// settings differ are only reported unless `--update` or `--replace` is given.
     Import {
-        /// Re-register an instance whose host, port, user, ... changed in the configuration
-        /// (the old one is removed; the new one starts a fresh inventory).
+        /// Update in place the instances whose host, port, database(s), user, password source
+        /// or `active` flag changed in the configuration (same id, inventory and history).
+        #[arg(long)]
+        update: bool,
+        /// As `--update`; an instance whose `db_type` changed, which cannot be updated in
+        /// place, is removed and registered anew (a new id, a fresh inventory).
         #[arg(long)]
         replace: bool,
     },
@@ -198,6 +206,53 @@ pub struct AddInstanceArgs {
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
     /// Register it inactive (left out of sync-all).
+    #[arg(long)]
+    pub inactive: bool,
+}
+
+/// Arguments of `instances update`: only the settings given change. The server family
+/// cannot change (remove the instance and add a new one).
+#[derive(Debug, Args)]
+pub struct UpdateInstanceArgs {
+    /// The registered instance.
+    pub name: String,
+    /// New name.
+    #[arg(long, value_name = "NAME")]
+    pub rename: Option<String>,
+    /// Host name or address.
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Port.
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Login of the sync user.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Database to connect to.
+    #[arg(long, conflicts_with = "no_database")]
+    pub database: Option<String>,
+    /// Connect without a database.
+    #[arg(long)]
+    pub no_database: bool,
+    /// PostgreSQL: further databases to inspect (comma separated), replacing the list.
+    #[arg(long, value_delimiter = ',', conflicts_with = "no_databases")]
+    pub databases: Option<Vec<String>>,
+    /// PostgreSQL: inspect no further database.
+    #[arg(long)]
+    pub no_databases: bool,
+    /// Environment variable holding the password.
+    #[arg(long, value_name = "VAR", conflicts_with_all = ["password_file", "no_password"])]
+    pub password_env: Option<String>,
+    /// File holding the password.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_password")]
+    pub password_file: Option<PathBuf>,
+    /// No password (trust or socket authentication).
+    #[arg(long)]
+    pub no_password: bool,
+    /// Include it in sync-all.
+    #[arg(long, conflicts_with = "inactive")]
+    pub active: bool,
+    /// Leave it out of sync-all.
     #[arg(long)]
     pub inactive: bool,
 }
@@ -381,6 +436,61 @@ mod tests {
             parse(&["history", "--page", "0"]).is_ok(),
             "validated by the core, not clap"
         );
+    }
+
+    #[test]
+    fn instances_import_and_update_arguments() {
+        let cli = parse(&["instances", "import", "--update"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Instances(InstancesCommand::Import {
+                update: true,
+                replace: false
+            })
+        ));
+        let cli = parse(&[
+            "instances",
+            "update",
+            "pg",
+            "--port",
+            "5433",
+            "--databases",
+            "a,b",
+            "--inactive",
+        ])
+        .unwrap();
+        let Command::Instances(InstancesCommand::Update(u)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(
+            (u.name.as_str(), u.port, u.databases, u.active, u.inactive, u.host),
+            (
+                "pg",
+                Some(5433),
+                Some(vec!["a".to_owned(), "b".to_owned()]),
+                false,
+                true,
+                None
+            )
+        );
+        for conflict in [
+            &["instances", "update", "pg", "--active", "--inactive"][..],
+            &[
+                "instances",
+                "update",
+                "pg",
+                "--password-env",
+                "X",
+                "--no-password",
+            ],
+            &["instances", "update", "pg", "--database", "d", "--no-database"],
+        ] {
+            assert_eq!(
+                parse(conflict).unwrap_err().kind(),
+                ErrorKind::ArgumentConflict,
+                "{conflict:?}"
+            );
+        }
     }
 
     #[test]

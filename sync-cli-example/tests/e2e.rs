@@ -126,6 +126,16 @@ impl Env {
         Env { dir, config }
     }
 
+    /// Rewrites the configuration (same store) with other sync settings and instances.
+    fn rewrite(&self, sync: &str, instances: &[&str]) {
+        let text = format!(
+            "[store]\nurl = \"sqlite://{}?mode=rwc\"\n\n[sync]\n{sync}\n{}",
+            self.store_path().display(),
+            instances.join("\n")
+        );
+        std::fs::write(&self.config, text).unwrap();
+    }
+
     fn store_path(&self) -> PathBuf {
         self.dir.path().join("store.sqlite")
     }
@@ -747,4 +757,262 @@ fn configuration_and_usage_errors_exit_2() {
         "{}",
         text(&out)
     );
+}
+
+/// `(id, name)` of every instance in `instances list --all --json`.
+fn instance_ids(env: &Env) -> Vec<(u64, String)> {
+    env.json(&["instances", "list", "--all"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (n(&i["id"]), i["name"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+const UPD_PW: &str = "acscli-Upd-pw-5";
+const UPD_PG_SETUP: &[&str] = &[
+    "DROP ROLE IF EXISTS acscli_upd_a, acscli_upd_b",
+    "CREATE ROLE acscli_upd_a LOGIN",
+    "CREATE ROLE acscli_upd_b",
+];
+const UPD_PG_CLEANUP: &[&str] = &["DROP ROLE IF EXISTS acscli_upd_a, acscli_upd_b"];
+const UPD_MARIA_SETUP: &[&str] = &[
+    "DROP USER IF EXISTS 'acscli_upd_a'@'localhost', 'acscli_upd_reader'@'%'",
+    "CREATE USER 'acscli_upd_a'@'localhost'",
+    "CREATE USER 'acscli_upd_reader'@'%' IDENTIFIED BY 'acscli-Upd-pw-5'",
+    "GRANT SELECT ON mysql.* TO 'acscli_upd_reader'@'%'",
+];
+const UPD_MARIA_CLEANUP: &[&str] =
+    &["DROP USER IF EXISTS 'acscli_upd_a'@'localhost', 'acscli_upd_reader'@'%'"];
+
+/// The same PostgreSQL server through another database.
+const PG_TEMPLATE1: &str = r#"
+[[instances]]
+name = "pg"
+db_type = "postgresql"
+host = "127.0.0.1"
+port = 5432
+user = "postgres"
+database = "template1"
+"#;
+
+/// The same MariaDB server read by another user with a password.
+const MARIA_READER: &str = r#"
+[[instances]]
+name = "maria"
+db_type = "mysql"
+host = "127.0.0.1"
+port = 3306
+user = "acscli_upd_reader"
+password_env = "ACSCLI_UPD_PW"
+"#;
+
+/// Changed connection settings are applied in place by `instances import --update`: the
+/// instances keep their ids, the next sync re-adds none of the accounts already inventoried,
+/// and the change log of the first sync stays reachable by name.
+#[test]
+fn import_update_keeps_the_instance_and_its_history() {
+    if !servers_up("import_update_keeps_the_instance_and_its_history") {
+        return;
+    }
+    pg(UPD_PG_SETUP);
+    maria(UPD_MARIA_SETUP);
+    let env = Env::new("concurrency = 2\n", &[PG_INSTANCE, MARIA_INSTANCE]);
+    let import = env.run(&["instances", "import"]);
+    assert_eq!(import.status.code(), Some(0), "{}", text(&import));
+    let first = env.run(&["sync-all"]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+    let ids = instance_ids(&env);
+    assert_eq!(ids, [(2, "maria".to_owned()), (1, "pg".to_owned())]);
+    let first_session = session_ids(&env.json(&["history"])["items"][0])[0].clone();
+    let inventory_before: Vec<(&str, Vec<Value>)> = ["pg", "maria"]
+        .into_iter()
+        .map(|i| {
+            let all = env.json(&["accounts", i, "--include-removed"]);
+            let keys = all.as_array().unwrap().iter().map(|a| a["key"].clone()).collect();
+            (i, keys)
+        })
+        .collect();
+
+    // Another database for PostgreSQL, another user and password source for MariaDB.
+    env.rewrite("concurrency = 2\n", &[PG_TEMPLATE1, MARIA_READER]);
+    let report = env.run(&["instances", "import"]);
+    assert_eq!(report.status.code(), Some(0), "{}", text(&report));
+    assert_eq!(
+        String::from_utf8_lossy(&report.stdout),
+        "differs      pg (id 1) — differs in database\n\
+         differs      maria (id 2) — differs in user, password source\n\
+         Instances marked `differs` keep their registered settings; `instances import --update` \
+         changes them in place (same id; inventory and history kept).\n"
+    );
+    let updated = env.json(&["instances", "import", "--update"]);
+    assert_eq!(
+        updated,
+        serde_json::json!([
+            { "name": "pg", "action": "updated", "id": 1, "differs": ["database"] },
+            { "name": "maria", "action": "updated", "id": 2, "differs": ["user", "password source"] }
+        ])
+    );
+    let list = env.json(&["instances", "list", "--all"]);
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    let (maria_row, pg_row) = (&list[0], &list[1]);
+    assert_eq!(
+        (n(&pg_row["id"]), &pg_row["database"]),
+        (1, &serde_json::json!("template1"))
+    );
+    assert_eq!(
+        (n(&maria_row["id"]), &maria_row["credential"]),
+        (
+            2,
+            &serde_json::json!({ "user": "acscli_upd_reader", "secret": { "source": "env", "var": "ACSCLI_UPD_PW" } })
+        )
+    );
+    for i in [maria_row, pg_row] {
+        assert!(
+            i["last_synced_at"].is_string() && i["deleted_at"].is_null(),
+            "{i}"
+        );
+    }
+    let again = env.run(&["instances", "import", "--update"]);
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout),
+        "unchanged    pg (id 1)\nunchanged    maria (id 2)\n"
+    );
+
+    let second = env
+        .cmd(&["sync-all"])
+        .env("ACSCLI_UPD_PW", UPD_PW)
+        .output()
+        .unwrap();
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second));
+    assert!(!text(&second).contains(UPD_PW));
+    let page = env.json(&["history"]);
+    assert_eq!(n(&page["total"]), 2);
+    let second_group = &page["items"][0];
+    let second_session = session_ids(second_group)[0].clone();
+    assert_ne!(second_session, first_session);
+    let details = env.json(&["details", &second_session]);
+    let records: Vec<(u64, &str, &str)> = details["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                n(&r["instance_id"]),
+                r["instance_name"].as_str().unwrap(),
+                r["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(records, [(2, "maria", "completed"), (1, "pg", "completed")]);
+
+    // No account is added again: what the second sync created (added + reactivated) are only
+    // accounts other suites made on the shared servers meanwhile, none of them inventoried
+    // before; of this test's accounts, nothing changed.
+    let mut added_again = 0;
+    for (instance, before) in &inventory_before {
+        let changes = env.json(&["changes", instance]);
+        let expected_first: &[(&str, &str)] = if *instance == "pg" {
+            &[("added", "acscli_upd_a"), ("added", "acscli_upd_b")]
+        } else {
+            &[("added", "acscli_upd_a"), ("added", "acscli_upd_reader")]
+        };
+        assert_eq!(
+            changes_of(&changes, &first_session, "acscli_upd_"),
+            pairs(expected_first),
+            "{instance}"
+        );
+        assert_eq!(
+            changes_of(&changes, &second_session, "acscli_upd_"),
+            [],
+            "{instance}"
+        );
+        for c in changes.as_array().unwrap() {
+            if c["session_id"] == second_session.as_str() && c["kind"] != "modified" && c["kind"] != "removed"
+            {
+                assert_eq!(c["kind"], "added", "{c}");
+                assert!(!before.contains(&c["key"]), "re-added: {c}");
+                added_again += 1;
+            }
+        }
+    }
+    let (_, created, _, _) = items(&second_group["items"]);
+    assert_eq!(created, added_again, "created = accounts new on the servers");
+    assert!(
+        created < items(&page["items"][1]["items"]).1,
+        "not the whole inventory again"
+    );
+
+    pg(UPD_PG_CLEANUP);
+    maria(UPD_MARIA_CLEANUP);
+}
+
+/// After `instances remove`, `accounts` and `changes` show the removed instance's kept
+/// inventory and change log (saying it was removed); a new registration of the name takes
+/// precedence.
+#[test]
+fn removed_instance_keeps_accounts_and_changes_reachable() {
+    if !servers_up("removed_instance_keeps_accounts_and_changes_reachable") {
+        return;
+    }
+    pg(&["DROP ROLE IF EXISTS acscli_rm_a", "CREATE ROLE acscli_rm_a"]);
+    let env = Env::new("", &[PG_INSTANCE]);
+    assert_eq!(env.run(&["instances", "import"]).status.code(), Some(0));
+    let sync = env.run(&["sync", "pg"]);
+    assert_eq!(sync.status.code(), Some(0), "{}", text(&sync));
+    let session = session_ids(&env.json(&["history"])["items"][0])[0].clone();
+    let changes = env.json(&["changes", "pg"]);
+    assert_eq!(
+        changes_of(&changes, &session, "acscli_rm_"),
+        pairs(&[("added", "acscli_rm_a")])
+    );
+    let accounts = env.json(&["accounts", "pg", "--include-removed"]);
+    assert!(!accounts.as_array().unwrap().is_empty());
+
+    let remove = env.run(&["instances", "remove", "pg"]);
+    assert_eq!(
+        String::from_utf8_lossy(&remove.stdout),
+        "Removed instance pg (id 1); its history stays.\n"
+    );
+    let out = env.run(&["changes", "pg", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), changes);
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(note.starts_with("Instance pg (id 1) was removed on "), "{note}");
+    assert!(note.ends_with(" UTC; showing its kept change log.\n"), "{note}");
+    assert_eq!(env.json(&["accounts", "pg", "--include-removed"]), accounts);
+    let table = env.run(&["accounts", "pg"]);
+    assert_eq!(table.status.code(), Some(0), "{}", text(&table));
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.starts_with("Instance pg (id 1) was removed on "), "{table}");
+    assert!(table.contains("showing its kept inventory.\n"), "{table}");
+    assert!(table.contains("acscli_rm_a"), "{table}");
+    let table = String::from_utf8(env.run(&["changes", "pg"]).stdout).unwrap();
+    assert!(
+        table.contains("showing its kept change log.\n") && table.contains("acscli_rm_a"),
+        "{table}"
+    );
+
+    // A new registration of the name takes precedence (never synced: no change yet).
+    let import = env.run(&["instances", "import"]);
+    assert_eq!(
+        String::from_utf8_lossy(&import.stdout),
+        "added        pg (id 2)\n"
+    );
+    let out = env.run(&["changes", "pg", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        serde_json::json!([])
+    );
+    assert!(out.stderr.is_empty(), "{}", text(&out));
+
+    let out = env.run(&["accounts", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no registered or removed instance named \"nope\""),
+        "{}",
+        text(&out)
+    );
+    pg(&["DROP ROLE IF EXISTS acscli_rm_a"]);
 }

@@ -277,6 +277,9 @@ impl InstanceStore for FreezingStore {
     async fn list_instances(&self, filter: InstanceListFilter) -> Result<Vec<Instance>, StoreError> {
         self.inner.list_instances(filter).await
     }
+    async fn update_instance(&self, id: InstanceId, update: NewInstance) -> Result<Instance, StoreError> {
+        self.inner.update_instance(id, update).await
+    }
     async fn set_instance_active(&self, id: InstanceId, active: bool) -> Result<Instance, StoreError> {
         self.inner.set_instance_active(id, active).await
     }

@@ -4,7 +4,7 @@ use crate::SeaStore;
 use crate::convert::{self, to_json};
 use crate::entities::instance::{self, ActiveModel, Column, Entity};
 use crate::error::is_unique_violation;
-use crate::sql::{micros, micros_opt};
+use crate::sql::{Backend, micros, micros_opt};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -19,6 +19,26 @@ fn not_found(id: InstanceId) -> StoreError {
     }
 }
 
+/// Why `row` may not take the settings of `update`: deleted (`NotFound`) or another server
+/// family (`DbTypeChange`).
+fn refuse_update(backend: Backend, row: &instance::Model, update: &NewInstance) -> Result<(), StoreError> {
+    if row.deleted_at.is_some() {
+        return Err(not_found(row.id));
+    }
+    if row.db_type != update.db_type.as_str() {
+        return Err(StoreError::DbTypeChange {
+            id: row.id,
+            name: row.name.clone(),
+            from: row
+                .db_type
+                .parse()
+                .map_err(|e| crate::error::decode_err(backend, "db type", e))?,
+            to: update.db_type,
+        });
+    }
+    Ok(())
+}
+
 impl SeaStore {
     async fn instance_row(&self, id: InstanceId) -> Result<instance::Model, StoreError> {
         Entity::find_by_id(id)
@@ -30,7 +50,7 @@ impl SeaStore {
 
     /// Runs an `UPDATE … WHERE id = ?`; `NotFound` when no such instance exists (MySQL counts
     /// only changed rows, so zero affected rows is checked against the table).
-    async fn update_instance(
+    async fn run_update(
         &self,
         id: InstanceId,
         update: sea_orm::UpdateMany<Entity>,
@@ -113,11 +133,49 @@ impl InstanceStore for SeaStore {
         Ok(out)
     }
 
+    async fn update_instance(&self, id: InstanceId, update: NewInstance) -> Result<Instance, StoreError> {
+        refuse_update(self.backend, &self.instance_row(id).await?, &update)?;
+        let name = update.name.clone();
+        let row = ActiveModel {
+            name: Set(update.name.clone()),
+            live_name: Set(Some(update.name.clone())),
+            host: Set(update.host.clone()),
+            port: Set(i32::from(update.port)),
+            database_name: Set(update.database.clone()),
+            inspect_databases: Set(to_json(&update.inspect_databases)),
+            is_active: Set(update.is_active),
+            credential: Set(to_json(&update.credential)),
+            updated_at: Set(micros(Utc::now())),
+            ..Default::default()
+        };
+        // The guards repeat the checks above, so a concurrent delete or family change between
+        // the read and the write leaves the row untouched.
+        let res = Entity::update_many()
+            .set(row)
+            .filter(Column::Id.eq(id))
+            .filter(Column::DeletedAt.is_null())
+            .filter(Column::DbType.eq(update.db_type.as_str()))
+            .exec(&self.db)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::Conflict(format!("an instance named {name:?} already exists"))
+                } else {
+                    self.err(e)
+                }
+            })?;
+        if res.rows_affected == 0 {
+            // Refused meanwhile, or (MySQL) nothing changed.
+            refuse_update(self.backend, &self.instance_row(id).await?, &update)?;
+        }
+        self.get_instance(id).await
+    }
+
     async fn set_instance_active(&self, id: InstanceId, active: bool) -> Result<Instance, StoreError> {
         let update = Entity::update_many()
             .col_expr(Column::IsActive, Expr::value(active))
             .col_expr(Column::UpdatedAt, Expr::value(micros(Utc::now())));
-        self.update_instance(id, update).await?;
+        self.run_update(id, update).await?;
         self.get_instance(id).await
     }
 
@@ -150,6 +208,6 @@ impl InstanceStore for SeaStore {
         if count_single {
             update = update.col_expr(Column::SyncCount, Expr::col(Column::SyncCount).add(1));
         }
-        self.update_instance(id, update).await
+        self.run_update(id, update).await
     }
 }

@@ -1,7 +1,7 @@
-//! `instances list|add|remove|import`.
+//! `instances list|add|remove|update|import`.
 
 use super::Ctx;
-use crate::cli::{AddInstanceArgs, InstancesCommand};
+use crate::cli::{AddInstanceArgs, InstancesCommand, UpdateInstanceArgs};
 use crate::exit::{CliError, OK};
 use crate::render;
 use chrono::Utc;
@@ -54,8 +54,44 @@ pub async fn run(ctx: &Ctx, cmd: InstancesCommand) -> Result<u8, CliError> {
                 ));
             }
         }
-        InstancesCommand::Import { replace } => {
-            let report = import(ctx, replace).await?;
+        InstancesCommand::Update(args) => {
+            let name = args.name.clone();
+            let stored = ctx.instance(&name).await?;
+            let wanted = updated_settings(&stored, args)?;
+            let changed = differences(&stored, &wanted);
+            let instance = if changed.is_empty() {
+                stored
+            } else {
+                ctx.store()
+                    .update_instance(stored.id, wanted)
+                    .await
+                    .map_err(store_err)?
+            };
+            ctx.out(&if ctx.json {
+                render::json(&instance) + "\n"
+            } else if changed.is_empty() {
+                format!(
+                    "Instance {} (id {}) unchanged: it already has these settings.\n",
+                    instance.name, instance.id
+                )
+            } else {
+                format!(
+                    "Updated instance {} (id {}): {} changed; its inventory and history stay.\n",
+                    instance.name,
+                    instance.id,
+                    changed.join(", ")
+                )
+            });
+        }
+        InstancesCommand::Import { update, replace } => {
+            let mode = if replace {
+                OnChange::Replace
+            } else if update {
+                OnChange::Update
+            } else {
+                OnChange::Report
+            };
+            let report = import(ctx, mode).await?;
             ctx.out(&if ctx.json {
                 render::json(&report) + "\n"
             } else {
@@ -64,6 +100,16 @@ pub async fn run(ctx: &Ctx, cmd: InstancesCommand) -> Result<u8, CliError> {
         }
     }
     Ok(OK)
+}
+
+fn secret_source(env: Option<String>, file: Option<std::path::PathBuf>) -> Option<SecretSource> {
+    match (env, file) {
+        (Some(var), _) => Some(SecretSource::Env { var }),
+        (None, Some(path)) => Some(SecretSource::File {
+            path: std::path::absolute(&path).unwrap_or(path),
+        }),
+        (None, None) => None,
+    }
 }
 
 fn new_instance(a: AddInstanceArgs) -> Result<NewInstance, CliError> {
@@ -83,13 +129,7 @@ fn new_instance(a: AddInstanceArgs) -> Result<NewInstance, CliError> {
             "--databases applies to PostgreSQL instances only".into(),
         ));
     }
-    let secret = match (a.password_env, a.password_file) {
-        (Some(var), _) => SecretSource::Env { var },
-        (None, Some(path)) => SecretSource::File {
-            path: std::path::absolute(&path).unwrap_or(path),
-        },
-        (None, None) => SecretSource::None,
-    };
+    let secret = secret_source(a.password_env, a.password_file).unwrap_or(SecretSource::None);
     Ok(NewInstance {
         name: a.name,
         db_type: a.db_type,
@@ -102,22 +142,107 @@ fn new_instance(a: AddInstanceArgs) -> Result<NewInstance, CliError> {
     })
 }
 
+/// The settings of `stored` with the options of `instances update` applied.
+fn updated_settings(stored: &Instance, a: UpdateInstanceArgs) -> Result<NewInstance, CliError> {
+    let given = a.rename.is_some()
+        || a.host.is_some()
+        || a.port.is_some()
+        || a.user.is_some()
+        || a.database.is_some()
+        || a.no_database
+        || a.databases.is_some()
+        || a.no_databases
+        || a.password_env.is_some()
+        || a.password_file.is_some()
+        || a.no_password
+        || a.active
+        || a.inactive;
+    if !given {
+        return Err(CliError::Usage(
+            "nothing to update: give at least one of --rename, --host, --port, --user, --database, \
+             --no-database, --databases, --no-databases, --password-env, --password-file, \
+             --no-password, --active, --inactive"
+                .into(),
+        ));
+    }
+    if a.port == Some(0) {
+        return Err(CliError::Usage("--port 0 is not a server port".into()));
+    }
+    if stored.db_type != DbType::Postgresql && a.databases.as_ref().is_some_and(|d| !d.is_empty()) {
+        return Err(CliError::Usage(
+            "--databases applies to PostgreSQL instances only".into(),
+        ));
+    }
+    let mut new = stored.settings();
+    if let Some(name) = a.rename {
+        new.name = name;
+    }
+    if let Some(host) = a.host {
+        new.host = host;
+    }
+    if let Some(port) = a.port {
+        new.port = port;
+    }
+    if let Some(user) = a.user {
+        new.credential.user = user;
+    }
+    if a.no_database {
+        new.database = None;
+    } else if let Some(database) = a.database {
+        new.database = Some(database);
+    }
+    if a.no_databases {
+        new.inspect_databases = Vec::new();
+    } else if let Some(databases) = a.databases {
+        new.inspect_databases = databases;
+    }
+    if a.no_password {
+        new.credential.secret = SecretSource::None;
+    } else if let Some(secret) = secret_source(a.password_env, a.password_file) {
+        new.credential.secret = secret;
+    }
+    if a.active || a.inactive {
+        new.is_active = a.active;
+    }
+    Ok(new)
+}
+
+/// What `import` does with a registered instance whose settings differ from the
+/// configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnChange {
+    /// Report it (`differs`); nothing is written.
+    Report,
+    /// Update it in place (`updated`); a `db_type` change is only reported.
+    Update,
+    /// As `Update`; a `db_type` change removes it and registers a new one (`replaced`).
+    Replace,
+}
+
 /// What `import` did with one configured instance.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportLine {
     /// Instance name.
     pub name: String,
-    /// `added`, `unchanged`, `activated`, `deactivated`, `replaced` or `differs`.
+    /// `added`, `unchanged`, `activated`, `deactivated`, `updated`, `replaced` or `differs`.
     pub action: &'static str,
     /// Store id after the import.
     pub id: i64,
-    /// For `differs`: the fields that differ from the configuration.
+    /// For `replaced`: the id of the removed registration (its history stays under it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_id: Option<i64>,
+    /// For `updated`, `replaced` and `differs`: the settings in which the configuration
+    /// differed from the registration (`updated`: the ones changed in place).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub differs: Vec<&'static str>,
 }
 
+/// The settings in which `wanted` differs from `stored`, in a fixed order; `active` last.
 fn differences(stored: &Instance, wanted: &NewInstance) -> Vec<&'static str> {
     let mut d = Vec::new();
+    if stored.name != wanted.name {
+        d.push("name");
+    }
     if stored.db_type != wanted.db_type {
         d.push("db_type");
     }
@@ -133,16 +258,24 @@ fn differences(stored: &Instance, wanted: &NewInstance) -> Vec<&'static str> {
     if stored.inspect_databases != wanted.inspect_databases {
         d.push("databases");
     }
-    if stored.credential != wanted.credential {
-        d.push("credential");
+    if stored.credential.user != wanted.credential.user {
+        d.push("user");
+    }
+    if stored.credential.secret != wanted.credential.secret {
+        d.push("password source");
+    }
+    if stored.is_active != wanted.is_active {
+        d.push("active");
     }
     d
 }
 
-/// Registers the configuration's instances: adds the new ones, applies `active`, and for one
-/// whose connection settings changed either reports it (`differs`) or, with `replace`,
-/// removes the old registration and adds the new one.
-pub async fn import(ctx: &Ctx, replace: bool) -> Result<Vec<ImportLine>, CliError> {
+/// Registers the configuration's instances: adds the new ones and applies `active`. One whose
+/// connection settings changed is reported (`differs`), or with [`OnChange::Update`] updated
+/// in place (`updated`: same id, inventory and history). A `db_type` change cannot be
+/// updated in place: it is reported, or with [`OnChange::Replace`] the old registration is
+/// removed and a new one added (`replaced`).
+pub async fn import(ctx: &Ctx, mode: OnChange) -> Result<Vec<ImportLine>, CliError> {
     if ctx.config.instances.is_empty() {
         return Err(CliError::Usage(format!(
             "the configuration ({}) declares no [[instances]] to import; pass --config FILE (e.g. \
@@ -154,63 +287,56 @@ pub async fn import(ctx: &Ctx, replace: bool) -> Result<Vec<ImportLine>, CliErro
     let store = ctx.store();
     let mut report = Vec::new();
     for wanted in &ctx.config.instances {
-        let line = match store.find_instance(&wanted.name).await.map_err(store_err)? {
-            None => {
+        let line = |name: String, action, id, differs| ImportLine {
+            name,
+            action,
+            id,
+            previous_id: None,
+            differs,
+        };
+        let Some(stored) = store.find_instance(&wanted.name).await.map_err(store_err)? else {
+            let added = store.add_instance(wanted.clone()).await.map_err(store_err)?;
+            report.push(line(added.name, "added", added.id, vec![]));
+            continue;
+        };
+        let diff = differences(&stored, wanted);
+        let family_changed = diff.contains(&"db_type");
+        let settings_changed = diff.iter().any(|f| *f != "active");
+        let next = match (mode, family_changed, settings_changed) {
+            (_, _, false) if diff.is_empty() => line(stored.name, "unchanged", stored.id, vec![]),
+            (_, _, false) => {
+                store
+                    .set_instance_active(stored.id, wanted.is_active)
+                    .await
+                    .map_err(store_err)?;
+                let action = if wanted.is_active {
+                    "activated"
+                } else {
+                    "deactivated"
+                };
+                line(stored.name, action, stored.id, vec![])
+            }
+            (OnChange::Replace, true, _) => {
+                store
+                    .delete_instance(stored.id, Utc::now())
+                    .await
+                    .map_err(store_err)?;
                 let added = store.add_instance(wanted.clone()).await.map_err(store_err)?;
                 ImportLine {
-                    name: added.name,
-                    action: "added",
-                    id: added.id,
-                    differs: vec![],
+                    previous_id: Some(stored.id),
+                    ..line(added.name, "replaced", added.id, diff)
                 }
             }
-            Some(stored) => {
-                let diff = differences(&stored, wanted);
-                if !diff.is_empty() && replace {
-                    store
-                        .delete_instance(stored.id, Utc::now())
-                        .await
-                        .map_err(store_err)?;
-                    let added = store.add_instance(wanted.clone()).await.map_err(store_err)?;
-                    ImportLine {
-                        name: added.name,
-                        action: "replaced",
-                        id: added.id,
-                        differs: diff,
-                    }
-                } else if !diff.is_empty() {
-                    ImportLine {
-                        name: stored.name,
-                        action: "differs",
-                        id: stored.id,
-                        differs: diff,
-                    }
-                } else if stored.is_active != wanted.is_active {
-                    store
-                        .set_instance_active(stored.id, wanted.is_active)
-                        .await
-                        .map_err(store_err)?;
-                    ImportLine {
-                        name: stored.name,
-                        action: if wanted.is_active {
-                            "activated"
-                        } else {
-                            "deactivated"
-                        },
-                        id: stored.id,
-                        differs: vec![],
-                    }
-                } else {
-                    ImportLine {
-                        name: stored.name,
-                        action: "unchanged",
-                        id: stored.id,
-                        differs: vec![],
-                    }
-                }
+            (OnChange::Update | OnChange::Replace, false, _) => {
+                let updated = store
+                    .update_instance(stored.id, wanted.clone())
+                    .await
+                    .map_err(store_err)?;
+                line(updated.name, "updated", updated.id, diff)
             }
+            (OnChange::Report | OnChange::Update, _, _) => line(stored.name, "differs", stored.id, diff),
         };
-        report.push(line);
+        report.push(next);
     }
     Ok(report)
 }
@@ -220,15 +346,28 @@ pub fn render_import(report: &[ImportLine]) -> String {
     let mut out = String::new();
     for l in report {
         out.push_str(&format!("{:<12} {} (id {})", l.action, l.name, l.id));
-        if !l.differs.is_empty() {
-            out.push_str(&format!(" — differs in {}", l.differs.join(", ")));
+        match (l.action, l.previous_id) {
+            ("replaced", Some(old)) => out.push_str(&format!(
+                " — {} changed; replaces id {old}, removed (its history stays)",
+                l.differs.join(", ")
+            )),
+            ("updated", _) => out.push_str(&format!(" — changed {}", l.differs.join(", "))),
+            ("differs", _) => out.push_str(&format!(" — differs in {}", l.differs.join(", "))),
+            _ => {}
         }
         out.push('\n');
     }
-    if report.iter().any(|l| l.action == "differs") {
+    let differing = || report.iter().filter(|l| l.action == "differs");
+    if differing().any(|l| !l.differs.contains(&"db_type")) {
         out.push_str(
-            "Instances marked `differs` keep their registered settings; `instances import --replace` \
-             re-registers them (their inventory starts afresh).\n",
+            "Instances marked `differs` keep their registered settings; `instances import --update` \
+             changes them in place (same id; inventory and history kept).\n",
+        );
+    }
+    if differing().any(|l| l.differs.contains(&"db_type")) {
+        out.push_str(
+            "A changed db_type cannot be updated in place: `instances import --replace` removes the \
+             instance and registers a new one (a new id; its inventory starts afresh).\n",
         );
     }
     out

@@ -3,7 +3,7 @@
 
 use super::Ctx;
 use super::history::first_page;
-use super::instances::{import, render_import};
+use super::instances::{OnChange, import, render_import};
 use crate::exit::{CliError, FAILED, OK};
 use crate::progress::SyncProgress;
 use crate::render;
@@ -15,7 +15,7 @@ use sync_core::service::{SyncEvent, SyncHandle, SyncSummary};
 
 /// The main job: import the configuration's instances, sync them all, show the history.
 pub async fn main_job(ctx: &Ctx, sync_type: SyncType) -> Result<u8, CliError> {
-    let report = import(ctx, false).await?;
+    let report = import(ctx, OnChange::Report).await?;
     if !ctx.json {
         eprint!("{}", render_import(&report));
     }

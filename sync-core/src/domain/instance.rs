@@ -97,9 +97,24 @@ impl Instance {
     pub fn is_syncable(&self) -> bool {
         self.is_active && self.deleted_at.is_none()
     }
+
+    /// Its current settings, as registered: the starting point of an
+    /// [`update_instance`](crate::traits::InstanceStore::update_instance).
+    pub fn settings(&self) -> NewInstance {
+        NewInstance {
+            name: self.name.clone(),
+            db_type: self.db_type,
+            host: self.host.clone(),
+            port: self.port,
+            database: self.database.clone(),
+            inspect_databases: self.inspect_databases.clone(),
+            is_active: self.is_active,
+            credential: self.credential.clone(),
+        }
+    }
 }
 
-/// What is needed to register an instance.
+/// What is needed to register an instance, and the settings an update replaces.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewInstance {
     /// Unique name.

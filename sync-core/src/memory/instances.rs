@@ -1,6 +1,6 @@
 //! [`InstanceStore`] for [`MemoryStore`].
 
-use super::MemoryStore;
+use super::{MemoryStore, not_found};
 use crate::domain::{Instance, InstanceId, NewInstance};
 use crate::traits::{InstanceListFilter, InstanceStore, StoreError};
 use async_trait::async_trait;
@@ -68,6 +68,42 @@ impl InstanceStore for MemoryStore {
             .collect();
         list.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
         Ok(list)
+    }
+
+    async fn update_instance(&self, id: InstanceId, update: NewInstance) -> Result<Instance, StoreError> {
+        let mut state = self.lock();
+        let current = state.instance(id)?;
+        if current.deleted_at.is_some() {
+            return Err(not_found("instance", id));
+        }
+        if current.db_type != update.db_type {
+            return Err(StoreError::DbTypeChange {
+                id,
+                name: current.name.clone(),
+                from: current.db_type,
+                to: update.db_type,
+            });
+        }
+        if state
+            .instances
+            .values()
+            .any(|i| i.id != id && i.deleted_at.is_none() && i.name == update.name)
+        {
+            return Err(StoreError::Conflict(format!(
+                "an instance named {:?} already exists",
+                update.name
+            )));
+        }
+        let instance = state.instances.get_mut(&id).expect("checked above");
+        instance.name = update.name;
+        instance.host = update.host;
+        instance.port = update.port;
+        instance.database = update.database;
+        instance.inspect_databases = update.inspect_databases;
+        instance.is_active = update.is_active;
+        instance.credential = update.credential;
+        instance.updated_at = Utc::now();
+        Ok(instance.clone())
     }
 
     async fn set_instance_active(&self, id: InstanceId, active: bool) -> Result<Instance, StoreError> {

@@ -132,6 +132,141 @@ async fn instances_conflict_filters_and_counts() {
     );
 }
 
+/// An update changes the settings in place: same id, inventory, change log and counters.
+#[tokio::test]
+async fn update_instance_in_place() {
+    let (store, ids) = store_with(&["a", "b", "gone"]).await;
+    let (s, _) = store
+        .create_session(new_session(&[(ids[0], "a")]), t(0))
+        .await
+        .unwrap();
+    let fresh: AccountSet = ["x", "y"]
+        .iter()
+        .map(|n| {
+            (
+                AccountKey::mysql(*n, "%"),
+                AccountSnapshot::new(AccountKind::User),
+            )
+        })
+        .collect();
+    let diff = diff_accounts(&[], &fresh);
+    store
+        .apply_account_diff(ids[0], s.session_id, &diff, t(1))
+        .await
+        .unwrap();
+    store
+        .mark_instance_synced(ids[0], t(2), Some("10.11".into()), true)
+        .await
+        .unwrap();
+    store.delete_instance(ids[2], t(3)).await.unwrap();
+    let before = store.get_instance(ids[0]).await.unwrap();
+    let inventory = store.load_inventory(ids[0]).await.unwrap();
+    let changes = ChangeQuery {
+        instance_id: ids[0],
+        since: None,
+        limit: None,
+    };
+    let log = store.list_changes(&changes).await.unwrap();
+    assert_eq!(log.len(), 2);
+
+    let mut update = before.settings();
+    update.host = "10.0.0.9".into();
+    update.port = 3307;
+    update.database = Some("mysql".into());
+    update.is_active = false;
+    update.credential = CredentialRef {
+        user: "reader".into(),
+        secret: SecretSource::File {
+            path: "/run/secrets/reader".into(),
+        },
+    };
+    let updated = store.update_instance(ids[0], update.clone()).await.unwrap();
+    assert_eq!(
+        (
+            updated.id,
+            updated.name.as_str(),
+            updated.host.as_str(),
+            updated.port,
+            updated.database.as_deref(),
+            updated.is_active,
+            updated.credential.to_string()
+        ),
+        (
+            ids[0],
+            "a",
+            "10.0.0.9",
+            3307,
+            Some("mysql"),
+            false,
+            "reader (password from file /run/secrets/reader)".to_owned()
+        )
+    );
+    assert_eq!(
+        (
+            updated.sync_count,
+            updated.last_synced_at,
+            updated.server_version.as_deref(),
+            updated.created_at,
+            updated.deleted_at
+        ),
+        (1, Some(t(2)), Some("10.11"), before.created_at, None)
+    );
+    assert!(updated.updated_at >= before.updated_at);
+    assert_eq!(updated.settings(), update);
+    assert_eq!(store.get_instance(ids[0]).await.unwrap(), updated);
+    assert_eq!(store.load_inventory(ids[0]).await.unwrap(), inventory);
+    assert_eq!(store.list_changes(&changes).await.unwrap(), log);
+
+    // Renames: not onto another live instance, but onto a deleted one's name.
+    let mut taken = updated.settings();
+    taken.name = "b".into();
+    assert_eq!(
+        store.update_instance(ids[0], taken).await.unwrap_err(),
+        StoreError::Conflict("an instance named \"b\" already exists".into())
+    );
+    let mut reuse = updated.settings();
+    reuse.name = "gone".into();
+    let renamed = store.update_instance(ids[0], reuse).await.unwrap();
+    assert_eq!((renamed.id, renamed.name.as_str()), (ids[0], "gone"));
+    assert_eq!(store.find_instance("a").await.unwrap(), None);
+    assert_eq!(store.find_instance("gone").await.unwrap().unwrap().id, ids[0]);
+
+    // A db_type change is refused and writes nothing.
+    let mut family = renamed.settings();
+    family.db_type = DbType::Postgresql;
+    family.host = "elsewhere".into();
+    let err = store.update_instance(ids[0], family).await.unwrap_err();
+    assert_eq!(
+        err,
+        StoreError::DbTypeChange {
+            id: ids[0],
+            name: "gone".into(),
+            from: DbType::Mysql,
+            to: DbType::Postgresql
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "instance gone (id {}) is a mysql instance and cannot become postgresql: its inventory \
+             belongs to one server family; remove it and add a new instance",
+            ids[0]
+        )
+    );
+    assert_eq!(store.get_instance(ids[0]).await.unwrap(), renamed);
+
+    // Unknown and deleted ids are not found.
+    for id in [99, ids[2]] {
+        assert_eq!(
+            store.update_instance(id, new_instance("z")).await.unwrap_err(),
+            StoreError::NotFound {
+                entity: "instance",
+                id: id.to_string()
+            }
+        );
+    }
+}
+
 #[tokio::test]
 async fn start_record_rules() {
     let (store, ids) = store_with(&["a", "b"]).await;

@@ -11,8 +11,8 @@
 
 use crate::account::{AccountDiff, ChangeLogEntry, ChangeQuery, InventoryAccount};
 use crate::domain::{
-    Instance, InstanceId, InstanceRecord, ItemCounts, NewInstance, SessionId, SyncCategory, SyncDetails,
-    SyncSession, SyncType,
+    DbType, Instance, InstanceId, InstanceRecord, ItemCounts, NewInstance, SessionId, SyncCategory,
+    SyncDetails, SyncSession, SyncType,
 };
 use crate::error::{QueryError, TransitionError};
 use crate::history::{BatchDetails, HistoryPage, HistoryQuery, SessionDetails};
@@ -45,6 +45,22 @@ pub enum StoreError {
         name: String,
         /// The session whose record is running.
         session_id: String,
+    },
+    /// An update would change an instance's server family: its inventory and change log
+    /// belong to one family, so the instance must be removed and a new one added instead.
+    #[error(
+        "instance {name} (id {id}) is a {from} instance and cannot become {to}: its inventory belongs \
+         to one server family; remove it and add a new instance"
+    )]
+    DbTypeChange {
+        /// The instance.
+        id: InstanceId,
+        /// Its registered name.
+        name: String,
+        /// The registered server family.
+        from: DbType,
+        /// The family asked for.
+        to: DbType,
     },
     /// The state machine refused a status change.
     #[error(transparent)]
@@ -83,6 +99,13 @@ pub trait InstanceStore: Send + Sync {
     async fn find_instance(&self, name: &str) -> Result<Option<Instance>, StoreError>;
     /// Instances ordered by name.
     async fn list_instances(&self, filter: InstanceListFilter) -> Result<Vec<Instance>, StoreError>;
+    /// Replaces the settings of a not-deleted instance in place with `update` (name, host,
+    /// port, database, inspect databases, active flag, credential reference): its id,
+    /// inventory, change log, history, `sync_count`, `last_synced_at` and `server_version`
+    /// stay; `updated_at` becomes now. `NotFound` for an unknown or deleted id, `Conflict`
+    /// when the name is taken by another not-deleted instance, `DbTypeChange` (nothing
+    /// written) when `update.db_type` differs from the registered one.
+    async fn update_instance(&self, id: InstanceId, update: NewInstance) -> Result<Instance, StoreError>;
     /// Activates or deactivates an instance.
     async fn set_instance_active(&self, id: InstanceId, active: bool) -> Result<Instance, StoreError>;
     /// Soft-deletes an instance (it is never synced again; its history stays).

@@ -1,9 +1,13 @@
-//! Instances: CRUD, soft delete, name conflicts.
+//! Instances: CRUD, soft delete, name conflicts, updates in place.
 
 use crate::common::TestDb;
-use crate::fixtures::{new_instance, t};
+use crate::fixtures::{completed, items, new_instance, new_session, t};
 use crate::on_all_backends;
-use sync_core::traits::{InstanceListFilter, InstanceStore, StoreError};
+use sync_core::account::{AccountKey, AccountKind, AccountSet, AccountSnapshot, ChangeQuery, diff_accounts};
+use sync_core::domain::{ChangeKind, CredentialRef, DbType, SecretSource, SyncType};
+use sync_core::traits::{
+    HistoryStore, InstanceListFilter, InstanceStore, InventoryStore, SessionStore, StoreError,
+};
 
 async fn instances_crud_and_soft_delete(db: &TestDb) {
     let s = &db.store;
@@ -102,4 +106,139 @@ async fn instances_crud_and_soft_delete(db: &TestDb) {
     assert_eq!(s.set_instance_active(999_999, true).await.unwrap_err(), missing);
 }
 
-on_all_backends!(instances_crud_and_soft_delete);
+/// An update changes the settings in place: the id, the inventory, the change log, the
+/// history and the sync counters stay.
+async fn instances_update_in_place(db: &TestDb) {
+    let s = &db.store;
+    let a = s.add_instance(new_instance("pg-a")).await.unwrap();
+    let b = s.add_instance(new_instance("pg-b")).await.unwrap();
+    let gone = s.add_instance(new_instance("pg-gone")).await.unwrap();
+    s.delete_instance(gone.id, t(1, 0)).await.unwrap();
+
+    // One completed sync of `a` with two accounts.
+    let (session, records) = s
+        .create_session(new_session(SyncType::ManualSingle, &[(a.id, "pg-a")]), t(2, 0))
+        .await
+        .unwrap();
+    s.start_record(records[0].id, t(3, 0)).await.unwrap();
+    let fresh: AccountSet = ["alice", "bob"]
+        .iter()
+        .map(|n| (AccountKey::postgres(*n), AccountSnapshot::new(AccountKind::Role)))
+        .collect();
+    let diff = diff_accounts(&[], &fresh);
+    s.apply_account_diff(a.id, session.session_id, &diff, t(4, 0))
+        .await
+        .unwrap();
+    s.finish_record(records[0].id, completed(items(2, 2, 0, 0)), t(5, 0))
+        .await
+        .unwrap();
+    s.mark_instance_synced(a.id, t(5, 0), Some("15.4".into()), true)
+        .await
+        .unwrap();
+    let before = s.get_instance(a.id).await.unwrap();
+    let inventory = s.load_inventory(a.id).await.unwrap();
+    let query = ChangeQuery {
+        instance_id: a.id,
+        since: None,
+        limit: None,
+    };
+    let log = s.list_changes(&query).await.unwrap();
+    let kinds: Vec<(&str, ChangeKind)> = log.iter().map(|c| (c.key.name(), c.kind)).collect();
+    assert_eq!(kinds, [("bob", ChangeKind::Added), ("alice", ChangeKind::Added)]);
+
+    let mut update = before.settings();
+    update.host = "db2.internal".into();
+    update.port = 6432;
+    update.database = Some("app".into());
+    update.inspect_databases = vec!["reports".into()];
+    update.is_active = false;
+    update.credential = CredentialRef {
+        user: "reader".into(),
+        secret: SecretSource::File {
+            path: "/run/secrets/reader".into(),
+        },
+    };
+    let updated = s.update_instance(a.id, update.clone()).await.unwrap();
+    assert_eq!(updated.settings(), update);
+    assert_eq!(
+        (
+            updated.id,
+            updated.sync_count,
+            updated.last_synced_at,
+            updated.server_version.as_deref(),
+            updated.created_at,
+            updated.deleted_at
+        ),
+        (a.id, 1, Some(t(5, 0)), Some("15.4"), before.created_at, None)
+    );
+    assert!(updated.updated_at >= before.updated_at);
+    assert_eq!(
+        updated.credential.to_string(),
+        "reader (password from file /run/secrets/reader)"
+    );
+    assert_eq!(s.get_instance(a.id).await.unwrap(), updated);
+    assert_eq!(s.find_instance("pg-a").await.unwrap(), Some(updated.clone()));
+    assert_eq!(s.load_inventory(a.id).await.unwrap(), inventory);
+    assert_eq!(s.list_changes(&query).await.unwrap(), log);
+    let details = s.session_details(session.session_id).await.unwrap();
+    assert_eq!(details.records.len(), 1);
+    assert_eq!(
+        (
+            details.records[0].instance_id,
+            details.records[0].instance_name.as_str()
+        ),
+        (a.id, "pg-a")
+    );
+
+    // Renames: never onto a live instance's name, but onto a deleted one's.
+    let mut taken = updated.settings();
+    taken.name = "pg-b".into();
+    assert_eq!(
+        s.update_instance(a.id, taken).await.unwrap_err(),
+        StoreError::Conflict("an instance named \"pg-b\" already exists".into())
+    );
+    assert_eq!(s.get_instance(a.id).await.unwrap(), updated);
+    let mut reuse = updated.settings();
+    reuse.name = "pg-gone".into();
+    let renamed = s.update_instance(a.id, reuse).await.unwrap();
+    assert_eq!((renamed.id, renamed.name.as_str()), (a.id, "pg-gone"));
+    assert_eq!(s.find_instance("pg-a").await.unwrap(), None);
+    assert_eq!(s.find_instance("pg-gone").await.unwrap().unwrap().id, a.id);
+    // The old name is free again.
+    let mut back = renamed.settings();
+    back.name = "pg-a".into();
+    assert_eq!(s.update_instance(a.id, back).await.unwrap().name, "pg-a");
+
+    // Another server family is refused; nothing is written.
+    let current = s.get_instance(a.id).await.unwrap();
+    let mut family = current.settings();
+    family.db_type = DbType::Mysql;
+    family.port = 3306;
+    let err = s.update_instance(a.id, family).await.unwrap_err();
+    assert_eq!(
+        err,
+        StoreError::DbTypeChange {
+            id: a.id,
+            name: "pg-a".into(),
+            from: DbType::Postgresql,
+            to: DbType::Mysql
+        }
+    );
+    assert_eq!(s.get_instance(a.id).await.unwrap(), current);
+
+    // Unknown and deleted ids are not found; `b` was never touched.
+    for id in [999_999, gone.id] {
+        assert_eq!(
+            s.update_instance(id, new_instance("pg-x")).await.unwrap_err(),
+            StoreError::NotFound {
+                entity: "instance",
+                id: id.to_string()
+            }
+        );
+    }
+    assert_eq!(s.get_instance(gone.id).await.unwrap().name, "pg-gone");
+    assert_eq!(s.get_instance(b.id).await.unwrap(), b);
+    assert_eq!(s.load_inventory(a.id).await.unwrap(), inventory);
+}
+
+on_all_backends!(instances_crud_and_soft_delete, instances_update_in_place);
