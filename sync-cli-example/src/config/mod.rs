@@ -3,6 +3,8 @@
 //! ```toml
 //! [store]
 //! url = "sqlite://account-sync.sqlite?mode=rwc"   # the default
+//! # or: url = "postgres://sync@db.example/accounts" with password_env = "VAR" or
+//! # password_file = "path" (inserted into the URL), or url_env = "VAR" (the whole URL)
 //!
 //! [sync]
 //! concurrency = 8              # instances read at the same time
@@ -21,10 +23,14 @@
 //! databases = ["app"]                 # PostgreSQL: further databases to inspect
 //! ```
 //!
-//! A `password = "..."` key is refused: secrets come from the environment or a file. Every
-//! error names the file, the line and the field, and never repeats a password.
+//! A `password = "..."` key, and a store URL with a password in it, are refused: secrets come
+//! from the environment or a file. A relative `password_file` is resolved against the
+//! (canonical) directory of the configuration file. Every error names the file, the line and
+//! the field, and never repeats a password.
 
+pub mod secrets;
 mod spans;
+mod store;
 #[cfg(test)]
 mod tests;
 
@@ -34,6 +40,8 @@ use spans::{field_at, spans};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use store::RawStore;
+pub use store::StoreUrl;
 use sync_core::account::{AccountFilter, AccountPattern};
 use sync_core::chrono_tz::Tz;
 use sync_core::domain::{CredentialRef, DbType, NewInstance, SecretSource};
@@ -105,8 +113,8 @@ impl Default for SyncSettings {
 pub struct Config {
     /// The file it was read from (`None`: built-in defaults, no file).
     pub path: Option<PathBuf>,
-    /// The store URL.
-    pub store_url: String,
+    /// The store URL (its password, if any, masked in `Debug`).
+    pub store_url: StoreUrl,
     /// Service settings.
     pub sync: SyncSettings,
     /// The instances to register (`instances import`, `run`).
@@ -117,7 +125,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             path: None,
-            store_url: DEFAULT_STORE_URL.to_owned(),
+            store_url: StoreUrl::default(),
             sync: SyncSettings::default(),
             instances: Vec::new(),
         }
@@ -135,12 +143,6 @@ struct RawConfig {
     filters: BTreeMap<String, RawFilter>,
     #[serde(default)]
     instances: Vec<RawInstance>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawStore {
-    url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -201,17 +203,19 @@ impl Config {
         }
     }
 
-    /// Parses configuration text; `path` names the file in errors and anchors relative
-    /// `password_file` paths.
+    /// Parses configuration text; `path` names the file in errors, and its directory
+    /// (made absolute and canonical) anchors relative `password_file` paths. Reads the
+    /// environment variables and the file of the store URL and password.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let doc = Doc { text, path };
         let raw: RawConfig = toml::from_str(text).map_err(|e| doc.toml_error(&e))?;
         let sync = doc.sync_settings(raw.sync, raw.filters)?;
-        let base = path.parent().unwrap_or(Path::new(""));
+        let base = secrets::config_dir(path);
+        let store_url = doc.store_url(raw.store, &base)?;
         let mut names = BTreeSet::new();
         let mut instances = Vec::with_capacity(raw.instances.len());
         for (i, inst) in raw.instances.into_iter().enumerate() {
-            let new = doc.instance(i, inst, base)?;
+            let new = doc.instance(i, inst, &base)?;
             if !names.insert(new.name.clone()) {
                 return Err(doc.at(
                     &format!("instances[{i}].name"),
@@ -222,7 +226,7 @@ impl Config {
         }
         Ok(Config {
             path: Some(path.to_path_buf()),
-            store_url: raw.store.url.unwrap_or_else(|| DEFAULT_STORE_URL.to_owned()),
+            store_url,
             sync,
             instances,
         })
@@ -340,7 +344,7 @@ impl Doc<'_> {
         let mut out = defaults.filters;
         for (family, raw_filter) in filters {
             let field = format!("filters.{family}");
-            let db_type: DbType = family.parse().map_err(|e| self.at(&field, format!("{e}")))?;
+            let db_type = supported_db_type(&family).map_err(|m| self.at(&field, m))?;
             let mut filter = if raw_filter.keep_defaults.unwrap_or(true) {
                 AccountFilter::default_for(db_type)
             } else {
@@ -389,20 +393,8 @@ impl Doc<'_> {
         if raw.name.trim().is_empty() {
             return Err(self.at(&f("name"), "the instance name must not be empty"));
         }
-        let db_type: DbType = raw
-            .db_type
-            .parse()
-            .map_err(|e| self.at(&f("db_type"), format!("{e}")))?;
-        let default_port = match db_type {
-            DbType::Mysql => 3306,
-            DbType::Postgresql => 5432,
-            other => {
-                return Err(self.at(
-                    &f("db_type"),
-                    format!("{other} is reserved: no connector reads it yet (use mysql or postgresql)"),
-                ));
-            }
-        };
+        let db_type = supported_db_type(&raw.db_type).map_err(|m| self.at(&f("db_type"), m))?;
+        let default_port = if db_type == DbType::Mysql { 3306 } else { 5432 };
         if raw.host.trim().is_empty() {
             return Err(self.at(&f("host"), "the host must not be empty"));
         }
@@ -427,7 +419,7 @@ impl Doc<'_> {
             }
             (Some(var), None) => SecretSource::Env { var },
             (None, Some(path)) => SecretSource::File {
-                path: if path.is_relative() { base.join(path) } else { path },
+                path: secrets::resolve(base, path),
             },
             (None, None) => SecretSource::None,
         };
@@ -444,5 +436,20 @@ impl Doc<'_> {
                 secret,
             },
         })
+    }
+}
+
+/// The server families a connector reads (`mysql`, `postgresql`). The core also knows
+/// reserved names (`sqlserver`, `oracle`); they are refused here with their own message, and
+/// an unknown name lists only the supported ones.
+fn supported_db_type(name: &str) -> Result<DbType, String> {
+    match name.parse::<DbType>() {
+        Ok(t @ (DbType::Mysql | DbType::Postgresql)) => Ok(t),
+        Ok(other) => Err(format!(
+            "{other} is reserved: no connector reads it yet (use mysql or postgresql)"
+        )),
+        Err(_) => Err(format!(
+            "unknown db type {name:?}; allowed values: mysql, postgresql"
+        )),
     }
 }
