@@ -42,7 +42,7 @@ pub async fn changes(
     ctx.out(&if ctx.json {
         render::json(&list) + "\n"
     } else {
-        render::accounts::changes(&inst.name, &list, ctx.tz())
+        render::accounts::changes(&inst.name, &list, ctx.tz(), limit)
     });
     Ok(OK)
 }

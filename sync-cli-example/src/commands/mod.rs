@@ -136,6 +136,6 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Cancel { session } => control::cancel(&ctx, session).await,
         Command::Pause { session } => control::pause(&ctx, session).await,
         Command::Resume { session } => sync::resume(&ctx, session).await,
-        Command::Recover => control::recover(&ctx).await,
+        Command::Recover { older_than } => control::recover(&ctx, older_than).await,
     }
 }
