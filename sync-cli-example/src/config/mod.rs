@@ -108,8 +108,8 @@ impl Default for SyncSettings {
     }
 }
 
-/// The whole configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The whole configuration ([`Default`]: no file, the default store, default settings).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Config {
     /// The file it was read from (`None`: built-in defaults, no file).
     pub path: Option<PathBuf>,
@@ -119,17 +119,6 @@ pub struct Config {
     pub sync: SyncSettings,
     /// The instances to register (`instances import`, `run`).
     pub instances: Vec<NewInstance>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            path: None,
-            store_url: StoreUrl::default(),
-            sync: SyncSettings::default(),
-            instances: Vec::new(),
-        }
-    }
 }
 
 #[derive(Debug, Default, Deserialize)]
