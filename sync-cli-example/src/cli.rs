@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::time::Duration;
 use sync_core::chrono_tz::Tz;
 use sync_core::domain::{DbType, SessionId, SessionStatus, SyncType};
 
@@ -137,8 +138,15 @@ pub enum Command {
         /// Session id (UUID).
         session: SessionId,
     },
-    /// Fail the records left running by a process that died, and close their sessions.
-    Recover,
+    /// Fail the records left running by a process that died (once their lease has ended), and
+    /// close their sessions; list the records still running under their lease.
+    Recover {
+        /// Fail the records running longer than this instead of the configured lease
+        /// (`stale_lease_secs`), e.g. after the process was killed: seconds (`90`) or a
+        /// duration (`90s`, `15m`, `1h30m`); must exceed the instance timeout.
+        #[arg(long, value_name = "DURATION")]
+        older_than: Option<DurationArg>,
+    },
 }
 
 /// `instances` subcommands.
@@ -326,6 +334,61 @@ pub enum TimeArg {
     Date(NaiveDate),
 }
 
+/// A duration given on the command line: whole seconds (`90`) or numbers with units `d`,
+/// `h`, `m`, `s` (`90s`, `15m`, `1h30m`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DurationArg(pub Duration);
+
+/// Why a `DURATION` argument is not understood.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid duration {0:?}: use seconds (90) or a duration such as 90s, 15m, 1h30m")]
+pub struct DurationArgError(String);
+
+impl FromStr for DurationArg {
+    type Err = DurationArgError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || DurationArgError(s.to_owned());
+        let t = s.trim();
+        if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+            return t
+                .parse()
+                .map(|n| DurationArg(Duration::from_secs(n)))
+                .map_err(|_| bad());
+        }
+        let (mut total, mut number, mut seen) = (0u64, String::new(), false);
+        for c in t.chars() {
+            if c.is_ascii_digit() {
+                number.push(c);
+                continue;
+            }
+            let unit = match c {
+                'd' => 86_400,
+                'h' => 3_600,
+                'm' => 60,
+                's' => 1,
+                _ => return Err(bad()),
+            };
+            let n: u64 = number.parse().map_err(|_| bad())?;
+            total = n
+                .checked_mul(unit)
+                .and_then(|v| total.checked_add(v))
+                .ok_or_else(bad)?;
+            number.clear();
+            seen = true;
+        }
+        if !seen || !number.is_empty() {
+            return Err(bad());
+        }
+        Ok(DurationArg(Duration::from_secs(total)))
+    }
+}
+
+impl std::fmt::Display for DurationArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}s", self.0.as_secs())
+    }
+}
+
 /// Why a `TIME` argument is not understood.
 #[derive(Debug, thiserror::Error)]
 #[error(
@@ -491,6 +554,33 @@ mod tests {
                 "{conflict:?}"
             );
         }
+    }
+
+    #[test]
+    fn duration_arguments() {
+        let d = |s: &str| s.parse::<DurationArg>().map(|d| d.0.as_secs());
+        assert_eq!(d("90").unwrap(), 90);
+        assert_eq!(d("90s").unwrap(), 90);
+        assert_eq!(d("15m").unwrap(), 900);
+        assert_eq!(d("1h30m").unwrap(), 5400);
+        assert_eq!(d("1d").unwrap(), 86_400);
+        for bad in ["", "m", "1.5h", "10x", "1h30", "-5", "99999999999999999999"] {
+            assert!(d(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            d("10x").unwrap_err().to_string(),
+            "invalid duration \"10x\": use seconds (90) or a duration such as 90s, 15m, 1h30m"
+        );
+        assert_eq!(DurationArg(Duration::from_secs(61)).to_string(), "61s");
+        let cli = parse(&["recover", "--older-than", "2m"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Recover { older_than: Some(DurationArg(d)) } if d == Duration::from_secs(120)
+        ));
+        assert!(matches!(
+            parse(&["recover"]).unwrap().command,
+            Command::Recover { older_than: None }
+        ));
     }
 
     #[test]

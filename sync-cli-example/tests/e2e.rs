@@ -757,6 +757,442 @@ fn configuration_and_usage_errors_exit_2() {
         "{}",
         text(&out)
     );
+    let out = run(&["history", "--range", "all"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("No sync sessions yet: run `account-sync sync-all`"),
+        "{}",
+        text(&out)
+    );
+    let out = run(&["sync-all", "--type", "manual_single"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("to sync one instance use `account-sync sync NAME`"),
+        "{}",
+        text(&out)
+    );
+
+    // A bad store URL is a configuration error naming the file, line and field.
+    let store = dir.path().join("store.toml");
+    std::fs::write(&store, "[store]\nurl = \"redis://127.0.0.1/0\"\n").unwrap();
+    let out = run(&["--config", store.to_str().unwrap(), "history"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with(&format!(
+            "error: {}:2: store.url: unsupported store URL scheme \"redis\"",
+            store.display()
+        )),
+        "{}",
+        text(&out)
+    );
+    std::fs::write(
+        &store,
+        "[[instances]]\nname = \"x\"\ndb_type = \"mssql\"\nhost = \"h\"\nuser = \"u\"\n",
+    )
+    .unwrap();
+    let out = run(&["--config", store.to_str().unwrap(), "history"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: {}:3: instances[0].db_type: unknown db type \"mssql\"; allowed values: mysql, postgresql\n",
+            store.display()
+        )
+    );
+}
+
+/// Every table cell of `out` (between the box-drawing separators), trimmed.
+fn cells(out: &str) -> Vec<String> {
+    out.lines()
+        .flat_map(|l| l.split(['│', '┆']))
+        .map(|c| c.trim().to_owned())
+        .collect()
+}
+
+/// No output line begins with `forged` once the table borders are stripped.
+fn no_forged_line(out: &str, forged: &str) {
+    for line in out.lines() {
+        assert!(
+            !line.trim_start_matches(['│', ' ']).starts_with(forged),
+            "forged line {line:?} in\n{out}"
+        );
+    }
+}
+
+/// A relative `password_file` is resolved against the configuration file's directory and
+/// stored absolute: the instance syncs from any working directory. A password file readable
+/// by others is warned about, not refused.
+#[cfg(unix)]
+#[test]
+fn password_file_relative_to_the_configuration() {
+    if !servers_up("password_file_relative_to_the_configuration") {
+        return;
+    }
+    const RIGHT: &str = "acscli2-File-pw-5";
+    maria(&[
+        "DROP USER IF EXISTS 'acscli2_pwf'@'%'",
+        "CREATE USER 'acscli2_pwf'@'%' IDENTIFIED BY 'acscli2-File-pw-5'",
+        "GRANT SELECT ON mysql.* TO 'acscli2_pwf'@'%'",
+    ]);
+    let tmp = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(tmp.path()).unwrap();
+    for d in ["sub", "elsewhere"] {
+        std::fs::create_dir(root.join(d)).unwrap();
+    }
+    let pw = root.join("sub/pw.txt");
+    std::fs::write(&pw, format!("{RIGHT}\n")).unwrap();
+    let chmod = |mode: u32| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&pw, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    chmod(0o600);
+    std::fs::write(
+        root.join("sub/f.toml"),
+        format!(
+            "[store]\nurl = \"sqlite://{}?mode=rwc\"\n\n[[instances]]\nname = \"maria-pwf\"\ndb_type = \"mysql\"\n\
+             host = \"127.0.0.1\"\nport = 3306\nuser = \"acscli2_pwf\"\npassword_file = \"pw.txt\"\n",
+            root.join("store.sqlite").display()
+        ),
+    )
+    .unwrap();
+    let run = |cwd: &Path, config: &str, args: &[&str]| {
+        Command::new(BIN)
+            .arg("--config")
+            .arg(config)
+            .args(args)
+            .current_dir(cwd)
+            .env_remove("ACCOUNT_SYNC_CONFIG")
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let import = run(&root, "sub/f.toml", &["instances", "import"]);
+    assert_eq!(import.status.code(), Some(0), "{}", text(&import));
+    let list = run(&root, "sub/f.toml", &["instances", "list", "--json"]);
+    let list: Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(
+        list[0]["credential"]["secret"],
+        serde_json::json!({ "source": "file", "path": pw.to_str().unwrap() })
+    );
+
+    let elsewhere = root.join("elsewhere");
+    let sync = run(&elsewhere, "../sub/f.toml", &["sync", "maria-pwf"]);
+    assert_eq!(sync.status.code(), Some(0), "{}", text(&sync));
+    assert!(!text(&sync).contains("readable by group"), "{}", text(&sync));
+
+    chmod(0o644);
+    let sync = run(&elsewhere, "../sub/f.toml", &["sync", "maria-pwf"]);
+    assert_eq!(sync.status.code(), Some(0), "{}", text(&sync));
+    let stderr = String::from_utf8_lossy(&sync.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "password file {0} is readable by group or others (mode 644); restrict it with `chmod 600 {0}`",
+            pw.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!text(&sync).contains(RIGHT));
+    maria(&["DROP USER IF EXISTS 'acscli2_pwf'@'%'"]);
+}
+
+/// The store password comes from the environment (or a file), inserted into the URL
+/// percent-encoded, or the whole URL from `url_env`; a password written in `url` is refused;
+/// no message repeats it.
+#[test]
+fn store_password_from_the_environment() {
+    if !servers_up("store_password_from_the_environment") {
+        return;
+    }
+    const RIGHT: &str = "St0re p@ss:w/rd%#";
+    const WRONG: &str = "acscli2-Wrong-store-pw";
+    maria(&[
+        "DROP DATABASE IF EXISTS acscli2_store",
+        "DROP USER IF EXISTS 'acscli2_store'@'%'",
+        "CREATE DATABASE acscli2_store",
+        "CREATE USER 'acscli2_store'@'%' IDENTIFIED BY 'St0re p@ss:w/rd%#'",
+        "GRANT ALL ON acscli2_store.* TO 'acscli2_store'@'%'",
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("f.toml");
+    let run = |store: &str, env: &[(&str, &str)], args: &[&str]| {
+        std::fs::write(&config, format!("[store]\n{store}\n")).unwrap();
+        let mut c = Command::new(BIN);
+        c.arg("--config")
+            .arg(&config)
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("ACCOUNT_SYNC_CONFIG")
+            .env_remove("RUST_LOG")
+            .env_remove("ACSCLI2_STORE_PW")
+            .env_remove("ACSCLI2_STORE_URL")
+            .stdin(Stdio::null());
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c.output().unwrap();
+        assert!(!text(&out).contains(RIGHT), "{}", text(&out));
+        out
+    };
+    let url = "url = \"mysql://acscli2_store@127.0.0.1:3306/acscli2_store\"";
+    let with_env = format!("{url}\npassword_env = \"ACSCLI2_STORE_PW\"");
+
+    let out = run(&with_env, &[("ACSCLI2_STORE_PW", RIGHT)], &["history"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("No sync sessions yet"));
+
+    let out = run(&with_env, &[("ACSCLI2_STORE_PW", WRONG)], &["history"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(
+            "error: cannot open the store: cannot connect to the mysql store at 127.0.0.1:3306/acscli2_store"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains(WRONG), "{err}");
+
+    let out = run(&with_env, &[], &["history"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&format!(
+            "{}:3: store.password_env: environment variable ACSCLI2_STORE_PW is not set",
+            config.display()
+        )),
+        "{}",
+        text(&out)
+    );
+
+    let encoded = "St0re%20p%40ss%3Aw%2Frd%25%23";
+    let full = format!("mysql://acscli2_store:{encoded}@127.0.0.1:3306/acscli2_store");
+    let out = run(
+        "url_env = \"ACSCLI2_STORE_URL\"",
+        &[("ACSCLI2_STORE_URL", &full)],
+        &["history"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    let written = format!("url = \"{full}\"");
+    let out = run(&written, &[], &["history"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "{}:2: store.url: a password written in the configuration is refused",
+            config.display()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains(encoded), "{err}");
+    maria(&[
+        "DROP DATABASE IF EXISTS acscli2_store",
+        "DROP USER IF EXISTS 'acscli2_store'@'%'",
+    ]);
+}
+
+/// After `kill -9` mid-sync the record stays `running` under its lease: `recover` lists it
+/// and says how to force it, `recover --older-than` (longer than the instance timeout) fails
+/// it, `resume` runs the rest ("resumed"), and `cancel`/`pause` on the ended session exit 2.
+#[test]
+fn recover_after_kill_9() {
+    if !servers_up("recover_after_kill_9") {
+        return;
+    }
+    let (port, accepted) = blackhole();
+    let hang = |name: &str, db_type: &str| {
+        format!(
+            "\n[[instances]]\nname = \"{name}\"\ndb_type = \"{db_type}\"\nhost = \"127.0.0.1\"\nport = {port}\n\
+             user = \"acscli2_nobody\"\n"
+        )
+    };
+    let (h1, h2) = (hang("hang-1", "mysql"), hang("hang-2", "postgresql"));
+    let env = Env::new("concurrency = 1\ninstance_timeout_secs = 3\n", &[&h1, &h2]);
+    assert_eq!(env.run(&["instances", "import"]).status.code(), Some(0));
+
+    let mut child = env
+        .cmd(&["sync-all"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut first = String::new();
+    BufReader::new(stderr).read_line(&mut first).unwrap();
+    let session = first
+        .strip_prefix("session ")
+        .and_then(|r| r.split(' ').next())
+        .unwrap_or_else(|| panic!("no start line: {first:?}"))
+        .to_owned();
+    accepted
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the sync never reached the hanging instance");
+    child.kill().unwrap(); // SIGKILL: nothing is cleaned up
+    child.wait().unwrap();
+    let killed_at = Instant::now();
+
+    let details = env.json(&["details", &session]);
+    let running: Vec<&str> = details["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "running")
+        .map(|r| r["instance_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(running.len(), 1, "{details}");
+    let name = running[0].to_owned();
+    let other = if name == "hang-1" { "hang-2" } else { "hang-1" };
+
+    // Syncing it again is refused while the record runs; the summary points to recover.
+    let busy = env.run(&["sync", &name]);
+    assert_eq!(busy.status.code(), Some(1), "{}", text(&busy));
+    let out = String::from_utf8_lossy(&busy.stdout);
+    assert!(
+        out.contains(&format!("is already being synced by session {session}")),
+        "{out}"
+    );
+    assert!(out.contains("`account-sync recover` lists its records"), "{out}");
+
+    let plain = env.run(&["recover"]);
+    assert_eq!(plain.status.code(), Some(0), "{}", text(&plain));
+    let out = String::from_utf8_lossy(&plain.stdout);
+    assert!(
+        out.starts_with(
+            "No stale record: nothing to recover.\n1 record(s) still running under their lease (15m 00s after \
+             their start, [sync] stale_lease_secs), not recovered:\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("  {name} in session {session}: started ")),
+        "{out}"
+    );
+    assert!(out.contains(", lease expires "), "{out}");
+    assert!(out.contains("account-sync recover --older-than 4\n"), "{out}");
+    let json = env.json(&["recover"]);
+    assert_eq!(json["failed"], serde_json::json!([]));
+    assert_eq!(n(&json["lease_secs"]), 900);
+    let still = json["still_running"].as_array().unwrap();
+    assert_eq!(still.len(), 1, "{json}");
+    assert_eq!(still[0]["instance_name"], name.as_str());
+    assert_eq!(still[0]["session_id"], session.as_str());
+    assert!(still[0]["lease_expires_at"].is_string(), "{json}");
+
+    let short = env.run(&["recover", "--older-than", "3"]);
+    assert_eq!(short.status.code(), Some(2), "{}", text(&short));
+    assert!(
+        String::from_utf8_lossy(&short.stderr).contains(
+            "error: --older-than 3s is too short: it must exceed the instance timeout (3s, [sync] \
+             instance_timeout_secs of "
+        ),
+        "{}",
+        text(&short)
+    );
+    let bad = env.run(&["recover", "--older-than", "soon"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid duration \"soon\""));
+
+    // Once the record has run longer than --older-than, it is failed.
+    let wait = Duration::from_millis(4_500).saturating_sub(killed_at.elapsed());
+    std::thread::sleep(wait);
+    let forced = env.run(&["recover", "--older-than", "4s"]);
+    assert_eq!(forced.status.code(), Some(0), "{}", text(&forced));
+    let out = String::from_utf8_lossy(&forced.stdout);
+    assert!(
+        out.starts_with(&format!(
+            "1 stale record(s) failed:\n  {name} in session {session}\nsession {session} is now running (0 ok, 1 \
+             failed, 0 cancelled of 2)\n"
+        )),
+        "{out}"
+    );
+
+    // The pending instance runs on resume (and fails: the blackhole never answers).
+    let resumed = env.run(&["resume", &session]);
+    assert_eq!(resumed.status.code(), Some(1), "{}", text(&resumed));
+    assert!(
+        String::from_utf8_lossy(&resumed.stderr).contains(&format!(
+            "session {session} resumed (manual_batch): 1 of 2 instance(s) to sync"
+        )),
+        "{}",
+        text(&resumed)
+    );
+    assert!(String::from_utf8_lossy(&resumed.stdout).contains(&format!("  failed: {other}: ")));
+    for action in ["cancel", "pause", "resume"] {
+        let out = env.run(&[action, &session]);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!(
+                "error: session {session} already ended with status failed: there is nothing to {action} (see \
+                 `account-sync details {session}`)\n"
+            )
+        );
+    }
+    let again = env.run(&["sync", &name]);
+    assert!(!text(&again).contains("already being synced"), "{}", text(&again));
+}
+
+/// Names read from a server are escaped in tables (a role "x<newline>fake line" cannot forge
+/// a line) and kept exact in JSON; PostgreSQL's PUBLIC shows as PUBLIC; the history pager and
+/// the change-log heading; pause on a finished session exits 2.
+#[test]
+fn server_names_are_escaped_in_tables() {
+    if !servers_up("server_names_are_escaped_in_tables") {
+        return;
+    }
+    pg(&[
+        "DROP ROLE IF EXISTS \"acscli2_x\nfake line\"",
+        "CREATE ROLE \"acscli2_x\nfake line\"",
+    ]);
+    let env = Env::new("", &[PG_INSTANCE]);
+    assert_eq!(env.run(&["instances", "import"]).status.code(), Some(0));
+    let sync = env.run(&["sync", "pg"]);
+    assert_eq!(sync.status.code(), Some(0), "{}", text(&sync));
+
+    let table = String::from_utf8(env.run(&["accounts", "pg"]).stdout).unwrap();
+    let cells = cells(&table);
+    assert!(cells.iter().any(|c| c == "\"acscli2_x\\nfake line\""), "{table}");
+    assert!(cells.iter().any(|c| c == "PUBLIC"), "{table}");
+    assert!(!cells.iter().any(|c| c == "\"\""), "{table}");
+    no_forged_line(&table, "fake line");
+    let json = env.json(&["accounts", "pg"]);
+    let list = json.as_array().unwrap();
+    assert!(list.iter().any(|a| a["key"]["role"] == "acscli2_x\nfake line"));
+    let public = list.iter().find(|a| a["key"]["role"] == "").unwrap();
+    assert_eq!(public["snapshot"]["kind"], "public");
+
+    let changes = String::from_utf8(env.run(&["changes", "pg"]).stdout).unwrap();
+    assert!(changes.contains("\"acscli2_x\\nfake line\""), "{changes}");
+    no_forged_line(&changes, "fake line");
+    let one = String::from_utf8(env.run(&["changes", "pg", "--limit", "1"]).stdout).unwrap();
+    assert!(
+        one.starts_with("pg: newest 1 change(s) shown (--limit 1; older ones may exist)\n"),
+        "{one}"
+    );
+
+    let past = String::from_utf8(env.run(&["history", "--page", "999"]).stdout).unwrap();
+    assert!(
+        past.contains("Page 999 is past the last page.\nlast page: --page 1\n"),
+        "{past}"
+    );
+    assert!(!past.contains("--page 998"), "{past}");
+    let none = String::from_utf8(env.run(&["history", "--status", "cancelled"]).stdout).unwrap();
+    assert_eq!(
+        none,
+        "No sync sessions match --status cancelled (`account-sync history` without them shows every session).\n"
+    );
+
+    let page = env.json(&["history"]);
+    let session = session_ids(&page["items"][0])[0].clone();
+    let pause = env.run(&["pause", &session]);
+    assert_eq!(pause.status.code(), Some(2), "{}", text(&pause));
+    assert!(
+        String::from_utf8_lossy(&pause.stderr).starts_with(&format!(
+            "error: session {session} already ended with status completed"
+        )),
+        "{}",
+        text(&pause)
+    );
+    pg(&["DROP ROLE IF EXISTS \"acscli2_x\nfake line\""]);
 }
 
 /// `(id, name)` of every instance in `instances list --all --json`.

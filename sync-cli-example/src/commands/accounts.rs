@@ -97,7 +97,7 @@ pub async fn changes(
     ctx.out(&if ctx.json {
         render::json(&list) + "\n"
     } else {
-        note + &render::accounts::changes(&inst.name, &list, ctx.tz())
+        note + &render::accounts::changes(&inst.name, &list, ctx.tz(), limit)
     });
     Ok(OK)
 }

@@ -1,10 +1,11 @@
 //! `history` and `export`.
 
 use super::Ctx;
-use crate::cli::{ExportFormat, HistoryArgs, HistoryFilterArgs, RangeArg};
+use crate::cli::{ExportFormat, HistoryArgs, HistoryFilterArgs, RangeArg, TimeArg};
 use crate::exit::{CliError, OK};
 use crate::render;
 use chrono::{DateTime, Utc};
+use clap::ValueEnum;
 use std::io::Write;
 use std::path::PathBuf;
 use sync_core::chrono_tz::Tz;
@@ -47,9 +48,38 @@ pub async fn history(ctx: &Ctx, args: &HistoryArgs) -> Result<u8, CliError> {
     ctx.out(&if ctx.json {
         render::json(&page) + "\n"
     } else {
-        render::history::history(&page, ctx.tz())
+        render::history::history(&page, ctx.tz(), &given_filters(&args.filter))
     });
     Ok(OK)
+}
+
+/// The narrowing options given, as typed (`--range today`, `--status failed`): named when
+/// nothing matches. `--range all` narrows nothing.
+pub fn given_filters(filter: &HistoryFilterArgs) -> Vec<String> {
+    let time = |t: &TimeArg| match t {
+        TimeArg::Instant(t) => t.to_rfc3339(),
+        TimeArg::Local(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+        TimeArg::Date(d) => d.format("%Y-%m-%d").to_string(),
+    };
+    let mut out = Vec::new();
+    if let Some(t) = filter.sync_type {
+        out.push(format!("--type {t}"));
+    }
+    if let Some(s) = filter.status {
+        out.push(format!("--status {s}"));
+    }
+    if filter.range != RangeArg::All
+        && let Some(v) = filter.range.to_possible_value()
+    {
+        out.push(format!("--range {}", v.get_name()));
+    }
+    if let Some(t) = &filter.since {
+        out.push(format!("--since {:?}", time(t)));
+    }
+    if let Some(t) = &filter.until {
+        out.push(format!("--until {:?}", time(t)));
+    }
+    out
 }
 
 /// The first page of the unfiltered history (what `run` shows).
@@ -118,4 +148,34 @@ pub async fn export(
         eprintln!("exported {} history group(s) to {}", groups.len(), path.display());
     }
     Ok(OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn filters(args: &[&str]) -> Vec<String> {
+        let cli =
+            crate::cli::Cli::try_parse_from(["account-sync", "history"].iter().chain(args.iter()).copied())
+                .unwrap();
+        let crate::cli::Command::History(h) = cli.command else {
+            panic!()
+        };
+        given_filters(&h.filter)
+    }
+
+    #[test]
+    fn range_all_is_no_filter() {
+        assert!(filters(&[]).is_empty());
+        assert!(filters(&["--range", "all"]).is_empty());
+        assert_eq!(
+            filters(&["--range", "today", "--status", "failed", "--type", "manual_batch"]),
+            ["--type manual_batch", "--status failed", "--range today"]
+        );
+        assert_eq!(
+            filters(&["--since", "2026-03-10", "--until", "2026-03-11 12:00"]),
+            ["--since \"2026-03-10\"", "--until \"2026-03-11 12:00:00\""]
+        );
+    }
 }

@@ -9,6 +9,7 @@ pub mod instances;
 pub mod sync;
 
 use crate::cli::{Cli, Command};
+use crate::config::secrets::CheckedCredentialProvider;
 use crate::config::{Config, DEFAULT_CONFIG_FILE};
 use crate::exit::CliError;
 use std::path::Path;
@@ -18,8 +19,8 @@ use sync_connectors::postgres::PostgresConnector;
 use sync_core::chrono_tz::Tz;
 use sync_core::domain::Instance;
 use sync_core::service::{Caller, ServiceConfig, SyncService};
-use sync_core::traits::{EnvCredentialProvider, Store};
-use sync_store_seaorm::{OpenOptions, SeaStore};
+use sync_core::traits::Store;
+use sync_store_seaorm::{OpenError, OpenOptions, SeaStore};
 
 /// What every command works with.
 pub struct Ctx {
@@ -41,12 +42,19 @@ impl Ctx {
             Some(path) => Config::load(path, true)?,
             None => Config::load(Path::new(DEFAULT_CONFIG_FILE), false)?,
         };
-        let store = SeaStore::open(&config.store_url, OpenOptions::default())
+        let store = SeaStore::open(config.store_url.expose(), OpenOptions::default())
             .await
-            .map_err(|e| CliError::Store(e.to_string()))?;
+            .map_err(|e| match e {
+                // The configuration checks the URL first; whatever it let through is still a
+                // configuration error.
+                OpenError::InvalidUrl { .. } | OpenError::UnsupportedScheme { .. } => {
+                    CliError::Usage(format!("{}: [store]: {e}", config.describe()))
+                }
+                other => CliError::Store(other.to_string()),
+            })?;
         let store: Arc<dyn Store> = Arc::new(store);
         let s = &config.sync;
-        let service = SyncService::builder(store, Arc::new(EnvCredentialProvider))
+        let service = SyncService::builder(store, Arc::new(CheckedCredentialProvider))
             .connector(Arc::new(MysqlConnector::new()))
             .connector(Arc::new(PostgresConnector::new()))
             .config(ServiceConfig {
@@ -55,6 +63,7 @@ impl Ctx {
                 stale_lease: s.stale_lease,
                 filters: s.filters.clone(),
                 time_zone: s.time_zone,
+                fingerprint_key: s.fingerprint_key.clone(),
                 ..ServiceConfig::default()
             })
             .build()?;
@@ -128,6 +137,6 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Cancel { session } => control::cancel(&ctx, session).await,
         Command::Pause { session } => control::pause(&ctx, session).await,
         Command::Resume { session } => sync::resume(&ctx, session).await,
-        Command::Recover => control::recover(&ctx).await,
+        Command::Recover { older_than } => control::recover(&ctx, older_than).await,
     }
 }

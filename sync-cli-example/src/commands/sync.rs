@@ -6,7 +6,7 @@ use super::history::first_page;
 use super::instances::{OnChange, import, render_import};
 use crate::exit::{CliError, FAILED, OK};
 use crate::progress::SyncProgress;
-use crate::render;
+use crate::render::{self, printable};
 use futures::StreamExt;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -15,13 +15,14 @@ use sync_core::service::{SyncEvent, SyncHandle, SyncSummary};
 
 /// The main job: import the configuration's instances, sync them all, show the history.
 pub async fn main_job(ctx: &Ctx, sync_type: SyncType) -> Result<u8, CliError> {
+    batch_type(sync_type, "run")?;
     let report = import(ctx, OnChange::Report).await?;
     if !ctx.json {
         eprint!("{}", render_import(&report));
     }
     let interrupts = Interrupts::new()?;
     let handle = ctx.service.sync_all(&ctx.caller, sync_type).await?;
-    let summary = follow(handle, interrupts).await?;
+    let summary = follow(handle, interrupts, "started").await?;
     let page = first_page(ctx).await?;
     if ctx.json {
         let doc = json!({ "import": report, "summary": summary, "history": page });
@@ -29,13 +30,25 @@ pub async fn main_job(ctx: &Ctx, sync_type: SyncType) -> Result<u8, CliError> {
     } else {
         ctx.out(&render::summary::summary(&summary));
         ctx.out("\n");
-        ctx.out(&render::history::history(&page, ctx.tz()));
+        ctx.out(&render::history::history(&page, ctx.tz(), &[]));
     }
     Ok(code(&summary))
 }
 
+/// A session over every instance is a batch: `manual_single` is for `sync NAME`.
+fn batch_type(sync_type: SyncType, command: &str) -> Result<(), CliError> {
+    if sync_type == SyncType::ManualSingle {
+        return Err(CliError::Usage(format!(
+            "{command} --type manual_single: a session over every instance is manual_batch, manual_task or \
+             scheduled_task; to sync one instance use `account-sync sync NAME`"
+        )));
+    }
+    Ok(())
+}
+
 /// `sync-all [--type]`.
 pub async fn sync_all(ctx: &Ctx, sync_type: SyncType) -> Result<u8, CliError> {
+    batch_type(sync_type, "sync-all")?;
     let mut unregistered = Vec::new();
     for inst in &ctx.config.instances {
         if ctx
@@ -57,7 +70,7 @@ pub async fn sync_all(ctx: &Ctx, sync_type: SyncType) -> Result<u8, CliError> {
     }
     let interrupts = Interrupts::new()?;
     let handle = ctx.service.sync_all(&ctx.caller, sync_type).await?;
-    finish(ctx, handle, interrupts).await
+    finish(ctx, handle, interrupts, "started").await
 }
 
 /// `sync <instance>`.
@@ -65,7 +78,7 @@ pub async fn sync_one(ctx: &Ctx, name: &str) -> Result<u8, CliError> {
     let inst = ctx.instance(name).await?;
     let interrupts = Interrupts::new()?;
     let handle = ctx.service.sync_instance(&ctx.caller, inst.id).await?;
-    finish(ctx, handle, interrupts).await
+    finish(ctx, handle, interrupts, "started").await
 }
 
 /// `retry <instance>` or `retry --failed <session>`.
@@ -83,18 +96,21 @@ pub async fn retry(ctx: &Ctx, instance: Option<String>, failed: Option<SessionId
             ));
         }
     };
-    finish(ctx, handle, interrupts).await
+    finish(ctx, handle, interrupts, "started").await
 }
 
 /// `resume <session>`.
 pub async fn resume(ctx: &Ctx, session: SessionId) -> Result<u8, CliError> {
     let interrupts = Interrupts::new()?;
-    let handle = ctx.service.resume(&ctx.caller, session).await?;
-    finish(ctx, handle, interrupts).await
+    let handle = match ctx.service.resume(&ctx.caller, session).await {
+        Ok(handle) => handle,
+        Err(e) => return Err(super::control::ended(ctx, session, "resume", e).await),
+    };
+    finish(ctx, handle, interrupts, "resumed").await
 }
 
-async fn finish(ctx: &Ctx, handle: SyncHandle, interrupts: Interrupts) -> Result<u8, CliError> {
-    let summary = follow(handle, interrupts).await?;
+async fn finish(ctx: &Ctx, handle: SyncHandle, interrupts: Interrupts, verb: &str) -> Result<u8, CliError> {
+    let summary = follow(handle, interrupts, verb).await?;
     ctx.out(&if ctx.json {
         render::json(&summary) + "\n"
     } else {
@@ -171,8 +187,13 @@ impl Bar {
 }
 
 /// Follows a run: a bar fed by its events, a line per finished instance, Ctrl-C cancels the
-/// session through the service (a second Ctrl-C stops waiting). Returns the summary.
-pub async fn follow(mut handle: SyncHandle, mut interrupts: Interrupts) -> Result<SyncSummary, CliError> {
+/// session through the service (a second Ctrl-C stops waiting). `verb` says how the session
+/// begins (`started`, `resumed`). Returns the summary.
+pub async fn follow(
+    mut handle: SyncHandle,
+    mut interrupts: Interrupts,
+    verb: &str,
+) -> Result<SyncSummary, CliError> {
     let mut events = handle.events();
     let bar = Bar::default();
     let session_id = handle.session_id();
@@ -186,14 +207,15 @@ pub async fn follow(mut handle: SyncHandle, mut interrupts: Interrupts) -> Resul
                     SyncEvent::SessionStarted { total_instances, pending, sync_type, .. } => {
                         bar.start(u64::from(pending));
                         bar.println(&format!(
-                            "session {session_id} started ({sync_type}): {pending} of {total_instances} instance(s) \
+                            "session {session_id} {verb} ({sync_type}): {pending} of {total_instances} instance(s) \
                              to sync; Ctrl-C cancels"
                         ));
                     }
                     SyncEvent::InstanceStarted { instance_name, .. } => {
-                        in_flight.insert(instance_name);
+                        in_flight.insert(printable(&instance_name));
                     }
                     SyncEvent::InstanceCompleted { instance_name, items, breakdown, .. } => {
+                        let instance_name = printable(&instance_name);
                         in_flight.remove(&instance_name);
                         bar.inc();
                         bar.println(&format!(
@@ -203,9 +225,10 @@ pub async fn follow(mut handle: SyncHandle, mut interrupts: Interrupts) -> Resul
                         ));
                     }
                     SyncEvent::InstanceFailed(f) => {
-                        in_flight.remove(&f.instance_name);
+                        let instance_name = printable(&f.instance_name);
+                        in_flight.remove(&instance_name);
                         bar.inc();
-                        bar.println(&format!("FAILED  {}: {}", f.instance_name, f.message));
+                        bar.println(&format!("FAILED  {instance_name}: {}", printable(&f.message)));
                     }
                     SyncEvent::Finished(_) => break,
                     _ => {}

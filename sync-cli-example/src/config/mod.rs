@@ -3,11 +3,14 @@
 //! ```toml
 //! [store]
 //! url = "sqlite://account-sync.sqlite?mode=rwc"   # the default
+//! # or: url = "postgres://sync@db.example/accounts" with password_env = "VAR" or
+//! # password_file = "path" (inserted into the URL), or url_env = "VAR" (the whole URL)
 //!
 //! [sync]
 //! concurrency = 8              # instances read at the same time
 //! instance_timeout_secs = 60   # budget of one instance
 //! time_zone = "UTC"            # where "today" of the history starts (IANA name)
+//! fingerprint_key_env = "ACS_FINGERPRINT_KEY"  # optional deployment key for fingerprints
 //!
 //! [filters.postgresql]         # added to the defaults (pg_* roles are left out)
 //! exclude = ["rdsadmin", { name = "monitor_*" }]
@@ -21,20 +24,27 @@
 //! databases = ["app"]                 # PostgreSQL: further databases to inspect
 //! ```
 //!
-//! A `password = "..."` key is refused: secrets come from the environment or a file. Every
-//! error names the file, the line and the field, and never repeats a password.
+//! A `password = "..."` key, and a store URL with a password in it, are refused: secrets come
+//! from the environment or a file. A relative `password_file` is resolved against the
+//! (canonical) directory of the configuration file. Every error names the file, the line and
+//! the field, and never repeats a password.
 
+pub mod secrets;
 mod spans;
+mod store;
 #[cfg(test)]
 mod tests;
 
+use secrecy::SecretString;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use spans::{field_at, spans};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use sync_core::account::{AccountFilter, AccountPattern};
+use store::RawStore;
+pub use store::StoreUrl;
+use sync_core::account::{AccountFilter, AccountPattern, FingerprintKey};
 use sync_core::chrono_tz::Tz;
 use sync_core::domain::{CredentialRef, DbType, NewInstance, SecretSource};
 use thiserror::Error;
@@ -83,6 +93,8 @@ pub struct SyncSettings {
     pub time_zone: Tz,
     /// Account filters per server family (defaults included).
     pub filters: BTreeMap<DbType, AccountFilter>,
+    /// The deployment key for credential fingerprints, from `fingerprint_key_env`.
+    pub fingerprint_key: Option<FingerprintKey>,
 }
 
 impl Default for SyncSettings {
@@ -96,32 +108,22 @@ impl Default for SyncSettings {
                 .into_iter()
                 .map(|t| (t, AccountFilter::default_for(t)))
                 .collect(),
+            fingerprint_key: None,
         }
     }
 }
 
-/// The whole configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The whole configuration ([`Default`]: no file, the default store, default settings).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Config {
     /// The file it was read from (`None`: built-in defaults, no file).
     pub path: Option<PathBuf>,
-    /// The store URL.
-    pub store_url: String,
+    /// The store URL (its password, if any, masked in `Debug`).
+    pub store_url: StoreUrl,
     /// Service settings.
     pub sync: SyncSettings,
     /// The instances to register (`instances import`, `run`).
     pub instances: Vec<NewInstance>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            path: None,
-            store_url: DEFAULT_STORE_URL.to_owned(),
-            sync: SyncSettings::default(),
-            instances: Vec::new(),
-        }
-    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -139,17 +141,12 @@ struct RawConfig {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawStore {
-    url: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawSync {
     concurrency: Option<i64>,
     instance_timeout_secs: Option<i64>,
     stale_lease_secs: Option<i64>,
     time_zone: Option<String>,
+    fingerprint_key_env: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -201,17 +198,19 @@ impl Config {
         }
     }
 
-    /// Parses configuration text; `path` names the file in errors and anchors relative
-    /// `password_file` paths.
+    /// Parses configuration text; `path` names the file in errors, and its directory
+    /// (made absolute and canonical) anchors relative `password_file` paths. Reads the
+    /// environment variables and the file of the store URL and password.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let doc = Doc { text, path };
         let raw: RawConfig = toml::from_str(text).map_err(|e| doc.toml_error(&e))?;
         let sync = doc.sync_settings(raw.sync, raw.filters)?;
-        let base = path.parent().unwrap_or(Path::new(""));
+        let base = secrets::config_dir(path);
+        let store_url = doc.store_url(raw.store, &base)?;
         let mut names = BTreeSet::new();
         let mut instances = Vec::with_capacity(raw.instances.len());
         for (i, inst) in raw.instances.into_iter().enumerate() {
-            let new = doc.instance(i, inst, base)?;
+            let new = doc.instance(i, inst, &base)?;
             if !names.insert(new.name.clone()) {
                 return Err(doc.at(
                     &format!("instances[{i}].name"),
@@ -222,7 +221,7 @@ impl Config {
         }
         Ok(Config {
             path: Some(path.to_path_buf()),
-            store_url: raw.store.url.unwrap_or_else(|| DEFAULT_STORE_URL.to_owned()),
+            store_url,
             sync,
             instances,
         })
@@ -337,10 +336,24 @@ impl Doc<'_> {
                 )
             })?,
         };
+        let fingerprint_key = match raw.fingerprint_key_env {
+            None => None,
+            Some(var) => match std::env::var(&var) {
+                Ok(secret) if !secret.trim().is_empty() => {
+                    Some(FingerprintKey::from_secret(&SecretString::from(secret)))
+                }
+                _ => {
+                    return Err(self.at(
+                        "sync.fingerprint_key_env",
+                        format!("the environment variable {var:?} is not set or empty"),
+                    ));
+                }
+            },
+        };
         let mut out = defaults.filters;
         for (family, raw_filter) in filters {
             let field = format!("filters.{family}");
-            let db_type: DbType = family.parse().map_err(|e| self.at(&field, format!("{e}")))?;
+            let db_type = supported_db_type(&family).map_err(|m| self.at(&field, m))?;
             let mut filter = if raw_filter.keep_defaults.unwrap_or(true) {
                 AccountFilter::default_for(db_type)
             } else {
@@ -372,6 +385,7 @@ impl Doc<'_> {
             stale_lease: Duration::from_secs(lease),
             time_zone,
             filters: out,
+            fingerprint_key,
         })
     }
 
@@ -389,20 +403,8 @@ impl Doc<'_> {
         if raw.name.trim().is_empty() {
             return Err(self.at(&f("name"), "the instance name must not be empty"));
         }
-        let db_type: DbType = raw
-            .db_type
-            .parse()
-            .map_err(|e| self.at(&f("db_type"), format!("{e}")))?;
-        let default_port = match db_type {
-            DbType::Mysql => 3306,
-            DbType::Postgresql => 5432,
-            other => {
-                return Err(self.at(
-                    &f("db_type"),
-                    format!("{other} is reserved: no connector reads it yet (use mysql or postgresql)"),
-                ));
-            }
-        };
+        let db_type = supported_db_type(&raw.db_type).map_err(|m| self.at(&f("db_type"), m))?;
+        let default_port = if db_type == DbType::Mysql { 3306 } else { 5432 };
         if raw.host.trim().is_empty() {
             return Err(self.at(&f("host"), "the host must not be empty"));
         }
@@ -427,7 +429,7 @@ impl Doc<'_> {
             }
             (Some(var), None) => SecretSource::Env { var },
             (None, Some(path)) => SecretSource::File {
-                path: if path.is_relative() { base.join(path) } else { path },
+                path: secrets::resolve(base, path),
             },
             (None, None) => SecretSource::None,
         };
@@ -444,5 +446,20 @@ impl Doc<'_> {
                 secret,
             },
         })
+    }
+}
+
+/// The server families a connector reads (`mysql`, `postgresql`). The core also knows
+/// reserved names (`sqlserver`, `oracle`); they are refused here with their own message, and
+/// an unknown name lists only the supported ones.
+fn supported_db_type(name: &str) -> Result<DbType, String> {
+    match name.parse::<DbType>() {
+        Ok(t @ (DbType::Mysql | DbType::Postgresql)) => Ok(t),
+        Ok(other) => Err(format!(
+            "{other} is reserved: no connector reads it yet (use mysql or postgresql)"
+        )),
+        Err(_) => Err(format!(
+            "unknown db type {name:?}; allowed values: mysql, postgresql"
+        )),
     }
 }

@@ -48,7 +48,7 @@ active = false
 #[test]
 fn full_configuration_maps_to_core_types() {
     let c = parse(GOOD).unwrap();
-    assert_eq!(c.store_url, "sqlite:///tmp/x.sqlite?mode=rwc");
+    assert_eq!(c.store_url.expose(), "sqlite:///tmp/x.sqlite?mode=rwc");
     assert_eq!(c.sync.concurrency, 3);
     assert_eq!(c.sync.instance_timeout, Duration::from_secs(20));
     assert_eq!(c.sync.stale_lease, Duration::from_secs(900));
@@ -91,7 +91,7 @@ fn full_configuration_maps_to_core_types() {
     assert_eq!(
         c.instances[1].credential.secret,
         SecretSource::File {
-            path: PathBuf::from("conf/secrets/maria")
+            path: std::env::current_dir().unwrap().join("conf/secrets/maria")
         }
     );
 }
@@ -99,7 +99,7 @@ fn full_configuration_maps_to_core_types() {
 #[test]
 fn empty_file_gives_defaults() {
     let c = parse("").unwrap();
-    assert_eq!(c.store_url, DEFAULT_STORE_URL);
+    assert_eq!(c.store_url.expose(), DEFAULT_STORE_URL);
     assert_eq!(c.sync, SyncSettings::default());
     assert!(c.instances.is_empty());
 }
@@ -130,8 +130,13 @@ fn unknown_db_type_uses_core_message() {
     let text = "[[instances]]\nname = \"a\"\ndb_type = \"pg\"\nhost = \"h\"\nuser = \"u\"\n";
     assert_eq!(
         err(text),
-        "conf/acct.toml:3: instances[0].db_type: unknown db type \"pg\"; allowed values: mysql, postgresql, \
-         sqlserver, oracle"
+        "conf/acct.toml:3: instances[0].db_type: unknown db type \"pg\"; allowed values: mysql, postgresql"
+    );
+    let text = "[[instances]]\nname = \"a\"\ndb_type = \"oracle\"\nhost = \"h\"\nuser = \"u\"\n";
+    assert_eq!(
+        err(text),
+        "conf/acct.toml:3: instances[0].db_type: oracle is reserved: no connector reads it yet (use mysql or \
+         postgresql)"
     );
 }
 
@@ -160,9 +165,9 @@ fn syntax_error_and_bad_values() {
         err("[sync]\ntime_zone = \"Mars/Olympus\"\n")
             .starts_with("conf/acct.toml:2: sync.time_zone: unknown time zone")
     );
-    assert!(
-        err("[filters.mssql]\nexclude = []\n")
-            .starts_with("conf/acct.toml:1: filters.mssql: unknown db type")
+    assert_eq!(
+        err("[filters.mssql]\nexclude = []\n"),
+        "conf/acct.toml:1: filters.mssql: unknown db type \"mssql\"; allowed values: mysql, postgresql"
     );
     let dup = "[[instances]]\nname = \"a\"\ndb_type = \"mysql\"\nhost = \"h\"\nuser = \"u\"\n\n[[instances]]\nname = \"a\"\ndb_type = \"mysql\"\nhost = \"h\"\nuser = \"u\"\n";
     assert_eq!(
@@ -178,7 +183,7 @@ fn the_local_example_configuration() {
         Path::new("examples/local.toml"),
     )
     .unwrap();
-    assert_eq!(c.store_url, DEFAULT_STORE_URL);
+    assert_eq!(c.store_url.expose(), DEFAULT_STORE_URL);
     assert_eq!(c.sync.concurrency, 4);
     let summary: Vec<(&str, DbType, &str, u16, &str, &SecretSource)> = c
         .instances
@@ -227,4 +232,132 @@ fn missing_file() {
         e.to_string()
             .starts_with("cannot read configuration file /nonexistent/acs.toml")
     );
+}
+
+#[test]
+fn store_url_with_a_written_password_is_refused() {
+    let e = err("[store]\nurl = \"postgres://sync:Sup3r-S3cret@db/acs\"\n");
+    assert_eq!(
+        e,
+        "conf/acct.toml:2: store.url: a password written in the configuration is refused; give it with \
+         password_env = \"VAR\" or password_file = \"path\" (inserted into the URL), or the whole URL with \
+         url_env = \"VAR\""
+    );
+    assert!(!e.contains("Sup3r-S3cret"));
+}
+
+#[test]
+fn store_url_errors_name_the_line_and_field() {
+    assert_eq!(
+        err("[store]\n\nurl = \"redis://h/0\"\n"),
+        "conf/acct.toml:3: store.url: unsupported store URL scheme \"redis\": expected sqlite://path?mode=rwc, \
+         postgres://user@host/db or mysql://user@host/db (or postgresql://, mariadb://)"
+    );
+    assert_eq!(
+        err("[store]\nurl = \"account-sync.sqlite\"\n"),
+        "conf/acct.toml:2: store.url: the store URL has no scheme: expected sqlite://path?mode=rwc, \
+         postgres://user@host/db or mysql://user@host/db"
+    );
+    assert_eq!(
+        err("[store]\nurl = \"sqlite://?mode=rwc\"\n"),
+        "conf/acct.toml:2: store.url: an sqlite URL needs a path (sqlite://path?mode=rwc, or sqlite::memory:)"
+    );
+    assert_eq!(
+        err("[store]\nurl = \"mysql://sync@db:99999/acs\"\n"),
+        "conf/acct.toml:2: store.url: invalid mysql URL: invalid port number"
+    );
+    assert_eq!(
+        err("[store]\nurl = \"sqlite://a.sqlite\"\nurl_env = \"X\"\n"),
+        "conf/acct.toml:3: store.url_env: give either url or url_env, not both"
+    );
+    assert_eq!(
+        err("[store]\nurl_env = \"ACSCLI_SURELY_UNSET_STORE_URL\"\n"),
+        "conf/acct.toml:2: store.url_env: environment variable ACSCLI_SURELY_UNSET_STORE_URL is not set (or \
+         not UTF-8)"
+    );
+    assert_eq!(
+        err("[store]\nurl = \"sqlite://a.sqlite\"\npassword_env = \"X\"\n"),
+        "conf/acct.toml:3: store.password_env: an SQLite store has no password; remove this key"
+    );
+    assert_eq!(
+        err("[store]\nurl = \"postgres://db/acs\"\npassword_env = \"X\"\n"),
+        "conf/acct.toml:3: store.password_env: the store URL names no user to go with the password: write \
+         postgres://USER@host/db"
+    );
+    assert_eq!(
+        err("[store]\nurl = \"postgres://u@db/acs\"\npassword_env = \"X\"\npassword_file = \"f\"\n"),
+        "conf/acct.toml:4: store.password_file: give either password_env or password_file, not both"
+    );
+    assert_eq!(
+        err("[store]\nurl = \"postgres://u@db/acs\"\npassword_env = \"ACSCLI_SURELY_UNSET_STORE_PW\"\n"),
+        "conf/acct.toml:3: store.password_env: environment variable ACSCLI_SURELY_UNSET_STORE_PW is not set (or \
+         not UTF-8)"
+    );
+}
+
+#[test]
+fn store_password_file_is_percent_encoded_into_the_url() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = std::fs::canonicalize(tmp.path()).unwrap();
+    std::fs::write(dir.join("store.pw"), "p@ss:w/rd%#1 é\n").unwrap();
+    let conf = dir.join("acct.toml");
+    let text = "[store]\nurl = \"mysql://sync@db.example:3307/acs\"\npassword_file = \"store.pw\"\n";
+    let c = Config::parse(text, &conf).unwrap();
+    assert_eq!(
+        c.store_url.expose(),
+        "mysql://sync:p%40ss%3Aw%2Frd%25%231%20%C3%A9@db.example:3307/acs"
+    );
+    let debug = format!("{c:?}");
+    assert!(
+        debug.contains("StoreUrl(\"mysql://sync:***@db.example:3307/acs\")"),
+        "{debug}"
+    );
+    assert!(!debug.contains("p%40ss") && !debug.contains("p@ss"), "{debug}");
+    // Missing file: the error names the resolved (absolute) path, not a content.
+    let text = "[store]\nurl = \"mysql://sync@db/acs\"\npassword_file = \"none.pw\"\n";
+    assert_eq!(
+        Config::parse(text, &conf).unwrap_err().to_string(),
+        format!(
+            "{}:3: store.password_file: cannot read password file {}: entity not found",
+            conf.display(),
+            dir.join("none.pw").display()
+        )
+    );
+}
+
+#[test]
+fn relative_password_file_is_absolute_under_the_configuration_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("sub")).unwrap();
+    let conf = tmp.path().join("sub/../sub/f.toml");
+    let text = "[[instances]]\nname = \"a\"\ndb_type = \"mysql\"\nhost = \"h\"\nuser = \"u\"\npassword_file = \"pw.txt\"\n";
+    let c = Config::parse(text, &conf).unwrap();
+    assert_eq!(
+        c.instances[0].credential.secret,
+        SecretSource::File {
+            path: std::fs::canonicalize(tmp.path().join("sub"))
+                .unwrap()
+                .join("pw.txt")
+        }
+    );
+}
+
+#[test]
+fn fingerprint_key_comes_from_the_environment() {
+    assert_eq!(
+        err("[sync]\nfingerprint_key_env = \"ACS_CLI_TEST_UNSET_FP_KEY\"\n"),
+        "conf/acct.toml:2: sync.fingerprint_key_env: the environment variable \
+         \"ACS_CLI_TEST_UNSET_FP_KEY\" is not set or empty"
+    );
+    // SAFETY: a variable only this test reads.
+    unsafe { std::env::set_var("ACS_CLI_TEST_FP_KEY", "deployment secret") };
+    let config = parse("[sync]\nfingerprint_key_env = \"ACS_CLI_TEST_FP_KEY\"\n").unwrap();
+    assert_eq!(
+        config.sync.fingerprint_key,
+        Some(FingerprintKey::from_secret(&SecretString::from(
+            "deployment secret"
+        )))
+    );
+    assert!(!format!("{config:?}").contains("deployment secret"));
+    assert_eq!(parse("").unwrap().sync.fingerprint_key, None);
 }

@@ -1,6 +1,6 @@
 //! Session details and batch details: one row per instance record.
 
-use super::{duration, table, time};
+use super::{duration, printable, table, time};
 use sync_core::chrono_tz::Tz;
 use sync_core::domain::InstanceRecord;
 use sync_core::history::{BatchDetails, SessionDetails};
@@ -14,7 +14,7 @@ fn records_table(records: &[InstanceRecord], tz: Tz, with_session: bool) -> Stri
     let mut t = table(&header);
     for r in records {
         let mut row = vec![
-            r.instance_name.clone(),
+            printable(&r.instance_name),
             r.status.to_string(),
             time(r.started_at, tz),
             time(r.completed_at, tz),
@@ -23,7 +23,7 @@ fn records_table(records: &[InstanceRecord], tz: Tz, with_session: bool) -> Stri
             r.items.created.to_string(),
             r.items.updated.to_string(),
             r.items.deleted.to_string(),
-            r.error_message.clone().unwrap_or_default(),
+            printable(r.error_message.as_deref().unwrap_or_default()),
         ];
         if with_session {
             row.push(r.session_id.to_string());
@@ -41,7 +41,7 @@ pub fn session(d: &SessionDetails, tz: Tz) -> String {
         s.session_id,
         s.sync_type,
         s.sync_category,
-        s.created_by.as_deref().unwrap_or("-")
+        printable(s.created_by.as_deref().unwrap_or("-"))
     );
     out.push_str(&format!(
         "Status {}: {} ok, {} failed, {} cancelled of {} instances ({:.0}% done)\n",
@@ -112,7 +112,7 @@ mod tests {
         };
         let mut bad = InstanceRecord::new_pending(sid, 2, "pg", SyncCategory::Account, now);
         bad.status = RecordStatus::Failed;
-        bad.error_message = Some("authentication failed for user \"x\"".into());
+        bad.error_message = Some("authentication failed for user \"x\nfake line\"".into());
         let d = BatchDetails {
             session_ids: vec![sid],
             records: vec![ok, bad],
@@ -132,5 +132,11 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("Session"), "one session: no session column\n{out}");
+        assert!(out.contains("x\\nfake line"), "{out}");
+        assert!(
+            !out.lines()
+                .any(|l| l.trim_start_matches(['│', ' ']).starts_with("fake line")),
+            "{out}"
+        );
     }
 }

@@ -26,10 +26,20 @@ pub fn instances(group: &HistoryGroup) -> String {
     s
 }
 
-/// The history table (times in `tz`) followed by the page line and strip.
-pub fn history(page: &HistoryPage, tz: Tz) -> String {
+/// The history table (times in `tz`) followed by the page line and strip. `filters` are the
+/// narrowing options given (`--range today`, `--status failed`…), named when nothing matches.
+pub fn history(page: &HistoryPage, tz: Tz, filters: &[String]) -> String {
     if page.total == 0 {
-        return "No sync sessions match (try --range all, or run `account-sync sync-all`).\n".to_owned();
+        return if filters.is_empty() {
+            "No sync sessions yet: run `account-sync sync-all` (or `account-sync run`, which registers the \
+             configured instances first).\n"
+                .to_owned()
+        } else {
+            format!(
+                "No sync sessions match {} (`account-sync history` without them shows every session).\n",
+                filters.join(" ")
+            )
+        };
     }
     let mut t = table(&[
         "Created",
@@ -92,11 +102,16 @@ pub fn pager<T>(page: &sync_core::history::Page<T>) -> String {
         out.push_str(&strip.join(" "));
     }
     out.push('\n');
-    if page.items.is_empty() && page.page > page.pages {
+    let past_the_end = page.items.is_empty() && page.page > page.pages;
+    if past_the_end {
         out.push_str(&format!("Page {} is past the last page.\n", page.page));
     }
     let mut hints = Vec::new();
-    if let Some(p) = page.prev_num {
+    if past_the_end {
+        if page.pages > 0 {
+            hints.push(format!("last page: --page {}", page.pages));
+        }
+    } else if let Some(p) = page.prev_num {
         hints.push(format!("previous: --page {p}"));
     }
     if let Some(n) = page.next_num {
@@ -148,7 +163,7 @@ mod tests {
     #[test]
     fn table_shows_the_sums_and_members() {
         let page = Page::assemble(vec![group()], PageRequest::new(1, 20).unwrap(), 1);
-        let out = history(&page, Tz::UTC);
+        let out = history(&page, Tz::UTC, &[]);
         for needle in [
             "2026-03-10 03:30:40",
             "2026-03-10 03:30:01",
@@ -174,7 +189,28 @@ mod tests {
             pager(&page),
             "Page 5 of 10 (193 groups): 1 2 3 4 [5] 6 7 … 9 10\nprevious: --page 4, next: --page 6\n"
         );
-        let past: Page<u8> = Page::assemble(vec![], PageRequest::new(12, 20).unwrap(), 193);
-        assert!(pager(&past).contains("Page 12 is past the last page."));
+        let past: Page<u8> = Page::assemble(vec![], PageRequest::new(999, 20).unwrap(), 193);
+        let out = pager(&past);
+        assert!(
+            out.ends_with("Page 999 is past the last page.\nlast page: --page 10\n"),
+            "{out}"
+        );
+        assert!(!out.contains("--page 998"), "{out}");
+    }
+
+    #[test]
+    fn nothing_matches_names_the_filters() {
+        let empty = Page::assemble(vec![], PageRequest::new(1, 20).unwrap(), 0);
+        assert_eq!(
+            history(&empty, Tz::UTC, &[]),
+            "No sync sessions yet: run `account-sync sync-all` (or `account-sync run`, which registers the \
+             configured instances first).\n"
+        );
+        let filters = ["--range today".to_owned(), "--status failed".to_owned()];
+        assert_eq!(
+            history(&empty, Tz::UTC, &filters),
+            "No sync sessions match --range today --status failed (`account-sync history` without them shows \
+             every session).\n"
+        );
     }
 }

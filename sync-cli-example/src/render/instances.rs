@@ -1,6 +1,6 @@
 //! The registered instances.
 
-use super::{table, time};
+use super::{printable, table, time};
 use sync_core::chrono_tz::Tz;
 use sync_core::domain::Instance;
 
@@ -34,15 +34,19 @@ pub fn instances(list: &[Instance], tz: Tz) -> String {
         dbs.extend(i.inspect_databases.iter().map(|d| format!("+{d}")));
         t.add_row(vec![
             i.id.to_string(),
-            i.name.clone(),
+            printable(&i.name),
             i.db_type.to_string(),
-            format!("{}:{}", i.host, i.port),
-            if dbs.is_empty() { "-".into() } else { dbs.join(" ") },
-            i.credential.to_string(),
+            printable(&format!("{}:{}", i.host, i.port)),
+            if dbs.is_empty() {
+                "-".into()
+            } else {
+                printable(&dbs.join(" "))
+            },
+            printable(&i.credential.to_string()),
             state.to_owned(),
             i.sync_count.to_string(),
             time(i.last_synced_at, tz),
-            i.server_version.clone().unwrap_or_else(|| "-".into()),
+            printable(i.server_version.as_deref().unwrap_or("-")),
         ]);
     }
     format!("{t}\n")

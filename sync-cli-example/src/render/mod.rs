@@ -1,5 +1,9 @@
 //! Rendering: readable tables (comfy-table) by default, JSON of the core types with `--json`,
 //! CSV for the export. Every function returns the text; the commands print it.
+//!
+//! Names and messages that come from servers (roles, users, hosts, object names, server
+//! versions, error texts) go through [`printable`] in every human-readable rendering, so that
+//! a role called `"x\nfake line"` cannot forge an output line; JSON and CSV keep them exact.
 
 pub mod accounts;
 pub mod details;
@@ -26,6 +30,43 @@ pub fn table(header: &[&str]) -> Table {
 /// Pretty JSON of a core type.
 pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string_pretty(value).expect("the core types serialise to JSON")
+}
+
+/// `s` with control characters and the invisible or line-breaking format characters escaped
+/// the way Rust writes them (`\n`, `\t`, `\u{1b}`, `\u{202e}`), everything else as is
+/// (backslashes included). For text read from servers, shown in tables and lines.
+pub fn printable(s: &str) -> String {
+    if !s.chars().any(needs_escape) {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if needs_escape(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Control characters (C0, DEL, C1) and the format characters that are invisible, break
+/// lines or reorder text (soft hyphen, zero-width and bidirectional marks, line and
+/// paragraph separators, the byte-order mark, interlinear annotations, tag characters).
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{61c}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+                | '\u{e0000}'..='\u{e007f}'
+        )
 }
 
 /// A time in `tz`, to the second; `-` when absent.
@@ -69,5 +110,22 @@ mod tests {
             "2026-03-10 11:30:00"
         );
         assert_eq!(time(None, Tz::UTC), "-");
+    }
+
+    #[test]
+    fn non_printables_are_escaped() {
+        assert_eq!(printable("app_user"), "app_user");
+        assert_eq!(printable("x\nfake line"), "x\\nfake line");
+        assert_eq!(printable("a\r\tb"), "a\\r\\tb");
+        assert_eq!(printable("\u{1b}[31mred"), "\\u{1b}[31mred");
+        assert_eq!(printable("evil\u{202e}txt.exe"), "evil\\u{202e}txt.exe");
+        assert_eq!(
+            printable("a\u{85}b\u{2028}c\u{200b}d\u{7f}"),
+            "a\\u{85}b\\u{2028}c\\u{200b}d\\u{7f}"
+        );
+        assert_eq!(
+            printable("é 中文 back\\slash 'q' \"d\""),
+            "é 中文 back\\slash 'q' \"d\""
+        );
     }
 }
