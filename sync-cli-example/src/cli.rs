@@ -190,7 +190,7 @@ pub struct AddInstanceArgs {
     #[arg(long)]
     pub name: String,
     /// mysql or postgresql.
-    #[arg(long, value_name = "TYPE")]
+    #[arg(long, value_name = "TYPE", value_parser = crate::config::supported_db_type)]
     pub db_type: DbType,
     /// Host name or address.
     #[arg(long)]
@@ -499,6 +499,35 @@ mod tests {
             parse(&["history", "--page", "0"]).is_ok(),
             "validated by the core, not clap"
         );
+    }
+
+    #[test]
+    fn add_refuses_db_types_without_a_connector() {
+        let e = parse(&[
+            "instances",
+            "add",
+            "--name",
+            "x",
+            "--db-type",
+            "oracle",
+            "--host",
+            "h",
+        ])
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ValueValidation);
+        assert!(e.to_string().contains("oracle is reserved"), "{e}");
+        let e = parse(&[
+            "instances",
+            "add",
+            "--name",
+            "x",
+            "--db-type",
+            "foo",
+            "--host",
+            "h",
+        ])
+        .unwrap_err();
+        assert!(e.to_string().contains("allowed values: mysql, postgresql"), "{e}");
     }
 
     #[test]

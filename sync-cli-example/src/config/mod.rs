@@ -452,7 +452,8 @@ impl Doc<'_> {
 /// The server families a connector reads (`mysql`, `postgresql`). The core also knows
 /// reserved names (`sqlserver`, `oracle`); they are refused here with their own message, and
 /// an unknown name lists only the supported ones.
-fn supported_db_type(name: &str) -> Result<DbType, String> {
+/// The server family `name`, when a connector reads it; the error lists the supported ones.
+pub(crate) fn supported_db_type(name: &str) -> Result<DbType, String> {
     match name.parse::<DbType>() {
         Ok(t @ (DbType::Mysql | DbType::Postgresql)) => Ok(t),
         Ok(other) => Err(format!(
