@@ -16,7 +16,7 @@ use sync_core::domain::{
 };
 use sync_core::history::{BatchDetails, HistoryPage, HistoryQuery, SessionDetails};
 use sync_core::memory::MemoryStore;
-use sync_core::service::{Caller, ServiceError, SyncService, SyncSummary};
+use sync_core::service::{Caller, ServiceConfig, ServiceError, SyncService, SyncSummary};
 use sync_core::traits::{
     HistoryStore, InstanceListFilter, InstanceStore, InventoryStore, NewSession, RecordOutcome, SessionStore,
     StoreError,
@@ -551,4 +551,39 @@ async fn crash_with_reads_in_flight_then_recover_resume_and_retry_equals_a_clean
         .await
         .unwrap();
     assert_eq!((batch.completed, batch.failed, batch.items), (8, 0, clean.items));
+}
+
+#[tokio::test]
+async fn absurd_leases_and_timeouts_are_errors_not_panics() {
+    let fake = FakeConnector::new(Duration::from_millis(1), Behaviour::Accounts(1));
+    let env = Env::new(1, config(1), fake.clone()).await;
+    let err = env
+        .service
+        .recover_stale_older_than(&alice(), Duration::from_secs(99_999_999_999_999 * 60))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, ServiceError::InvalidRequest(m) if m.contains("is too long")),
+        "{err:?}"
+    );
+
+    let huge = Duration::from_secs(99_999_999_999_999);
+    for cfg in [
+        ServiceConfig {
+            instance_timeout: huge,
+            stale_lease: huge * 2,
+            ..config(1)
+        },
+        ServiceConfig {
+            stale_lease: huge,
+            ..config(1)
+        },
+    ] {
+        let err = SyncService::builder(env.store.clone(), Arc::new(FakeCredentials))
+            .connector(fake.clone())
+            .config(cfg)
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("must be at most"), "{err}");
+    }
 }

@@ -10,7 +10,8 @@
 //! stored: without that key, a stored fingerprint cannot be tested against a guess.
 //!
 //! Changing the key changes every stored fingerprint once: the next sync reports the
-//! `credential_fingerprint` attribute of every account with a password as modified.
+//! `credential_fingerprint` attribute of every account that has one as modified (on MySQL and
+//! MariaDB every account has one, even with an empty authentication string).
 //!
 //! [`credential_fingerprint`]: super::credential_fingerprint
 

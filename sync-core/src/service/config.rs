@@ -64,6 +64,10 @@ impl Default for ServiceConfig {
     }
 }
 
+/// The longest `instance_timeout` and `stale_lease` accepted: a year. Longer values are
+/// mistakes, and they would overflow time arithmetic.
+pub const MAX_DURATION: Duration = Duration::from_secs(366 * 24 * 3600);
+
 impl ServiceConfig {
     /// Checks the values; the error says which one is wrong and why.
     pub fn validate(&self) -> Result<(), ServiceError> {
@@ -76,6 +80,16 @@ impl ServiceConfig {
         }
         if self.instance_timeout.is_zero() {
             return bad("instance_timeout must be longer than zero".into());
+        }
+        for (name, value) in [
+            ("instance_timeout", self.instance_timeout),
+            ("stale_lease", self.stale_lease),
+        ] {
+            if value > MAX_DURATION {
+                return bad(format!(
+                    "{name} ({value:?}) must be at most {MAX_DURATION:?} (366 days)"
+                ));
+            }
         }
         if self.stale_lease <= self.instance_timeout {
             return bad(format!(

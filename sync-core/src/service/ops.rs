@@ -212,9 +212,11 @@ impl SyncService {
     ) -> Result<RecoveryReport, ServiceError> {
         caller.require(Permission::Update, "recover stale records")?;
         let now = Utc::now();
-        let cutoff = now
-            - chrono::Duration::from_std(lease)
-                .map_err(|_| ServiceError::InvalidRequest(format!("lease {lease:?} is too long")))?;
+        let too_long = || ServiceError::InvalidRequest(format!("lease {lease:?} is too long"));
+        let cutoff = chrono::Duration::from_std(lease)
+            .ok()
+            .and_then(|d| now.checked_sub_signed(d))
+            .ok_or_else(too_long)?;
         let stale = self.inner.store.stale_records(cutoff).await?;
         let mut report = RecoveryReport::default();
         for record in stale {
