@@ -45,6 +45,8 @@ struct Target {
     location: String,
     in_memory: bool,
     redactor: Redactor,
+    /// Host and port of a server backend (`None` for SQLite).
+    server: Option<(String, u16)>,
 }
 
 fn parse_target(url: &str) -> Result<Target, OpenError> {
@@ -68,6 +70,7 @@ fn parse_target(url: &str) -> Result<Target, OpenError> {
             location: path.to_owned(),
             in_memory,
             redactor: Redactor::default(),
+            server: None,
         });
     }
     let backend = match scheme.as_str() {
@@ -95,6 +98,7 @@ fn parse_target(url: &str) -> Result<Target, OpenError> {
         location: format!("{host}:{port}/{db}"),
         in_memory: false,
         redactor,
+        server: Some((host.to_owned(), port)),
     })
 }
 
@@ -151,11 +155,22 @@ impl SeaStore {
             // transaction) would keep scanning the whole table as it grows.
             co.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
         }
-        let db = Database::connect(co).await.map_err(|e| OpenError::Connect {
-            backend: target.backend.name(),
-            location: target.location.clone(),
-            message: connect_message(&target.redactor, &e),
-        })?;
+        let db = match Database::connect(co).await {
+            Ok(db) => db,
+            Err(e) => {
+                let mut message = connect_message(&target.redactor, &e);
+                // The pool retries a refused connection until its timeout and then reports
+                // only "pool timed out": say what the network said instead.
+                if let Some(reason) = probe_refusal(target.server.as_ref(), &message).await {
+                    message = reason;
+                }
+                return Err(OpenError::Connect {
+                    backend: target.backend.name(),
+                    location: target.location.clone(),
+                    message,
+                });
+            }
+        };
         let store = SeaStore {
             db,
             backend: target.backend,
@@ -260,6 +275,20 @@ impl SeaStore {
 }
 
 /// The driver's reason without the URL: sea-orm repeats an unparsable URL verbatim.
+/// After a pool timeout: the network error of one TCP connection attempt to `server`, if it
+/// fails (refused, unresolvable, unreachable).
+async fn probe_refusal(server: Option<&(String, u16)>, message: &str) -> Option<String> {
+    let (host, port) = server?;
+    if !message.to_ascii_lowercase().contains("timed out") {
+        return None;
+    }
+    let attempt = tokio::net::TcpStream::connect((host.as_str(), *port));
+    match tokio::time::timeout(std::time::Duration::from_secs(2), attempt).await {
+        Ok(Err(e)) => Some(format!("{e} (nothing accepts connections there)")),
+        _ => None,
+    }
+}
+
 fn connect_message(redactor: &Redactor, e: &DbErr) -> String {
     let text = e.to_string();
     if text.contains("cannot be parsed") {
