@@ -11,7 +11,13 @@ fn records_table(records: &[InstanceRecord], tz: Tz, with_session: bool) -> Stri
     let warnings = |r: &InstanceRecord| {
         r.sync_details
             .as_ref()
-            .map(|d| d.warnings.iter().map(|w| printable(w)).collect::<Vec<_>>().join("\n"))
+            .map(|d| {
+                d.warnings
+                    .iter()
+                    .map(|w| printable(w))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
             .unwrap_or_default()
     };
     let with_warnings = records.iter().any(|r| !warnings(r).is_empty());
