@@ -407,3 +407,59 @@ pub fn render_import(report: &[ImportLine]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_report_escapes_names() {
+        let report = [ImportLine {
+            name: "pg\nadded       forged (id 9)".into(),
+            action: "unchanged",
+            id: 1,
+            previous_id: None,
+            differs: vec![],
+        }];
+        assert_eq!(
+            render_import(&report),
+            "unchanged    pg\\nadded       forged (id 9) (id 1)\n"
+        );
+    }
+
+    #[test]
+    fn option_problems_name_the_option() {
+        let new = NewInstance {
+            name: String::new(),
+            db_type: DbType::Mysql,
+            host: "h".into(),
+            port: 3306,
+            database: None,
+            inspect_databases: vec![],
+            is_active: true,
+            credential: CredentialRef {
+                user: "u".into(),
+                secret: SecretSource::Env { var: " ".into() },
+            },
+        };
+        let msg = |new: NewInstance, rename| checked(new, rename).unwrap_err().to_string();
+        assert_eq!(
+            msg(new.clone(), true),
+            "--rename: the instance name must not be empty"
+        );
+        assert_eq!(
+            msg(new.clone(), false),
+            "--name: the instance name must not be empty"
+        );
+        assert_eq!(
+            msg(
+                NewInstance {
+                    name: "x".into(),
+                    ..new
+                },
+                false
+            ),
+            "--password-env: the variable name must not be empty"
+        );
+    }
+}
