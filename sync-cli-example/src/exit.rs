@@ -71,9 +71,9 @@ impl CliError {
 
     /// Prints the error (and hint) to stderr and gives the exit code.
     pub fn report(&self) -> ExitCode {
-        eprintln!("error: {self}");
+        crate::output::stderr(&format!("error: {self}\n"));
         if let Some(h) = self.hint() {
-            eprintln!("hint: {h}");
+            crate::output::stderr(&format!("hint: {h}\n"));
         }
         ExitCode::from(self.code())
     }

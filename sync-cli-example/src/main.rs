@@ -5,6 +5,7 @@ mod commands;
 mod config;
 mod exit;
 mod logging;
+mod output;
 mod progress;
 mod render;
 

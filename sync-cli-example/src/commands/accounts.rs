@@ -52,7 +52,7 @@ fn removed_note(ctx: &Ctx, inst: &Instance, what: &str) -> String {
         ctx.tz()
     );
     if ctx.json {
-        eprint!("{note}");
+        crate::output::stderr(&note);
         String::new()
     } else {
         note
@@ -71,7 +71,7 @@ pub async fn accounts(ctx: &Ctx, name: &str, include_removed: bool) -> Result<u8
         render::json(&list) + "\n"
     } else {
         note + &render::accounts::inventory(&inst.name, &list, ctx.tz())
-    });
+    })?;
     Ok(OK)
 }
 
@@ -82,6 +82,9 @@ pub async fn changes(
     since: Option<TimeArg>,
     limit: Option<u32>,
 ) -> Result<u8, CliError> {
+    if limit == Some(0) {
+        return Err(CliError::Usage("--limit must be at least 1".into()));
+    }
     let inst = resolve(ctx, name).await?;
     let since = since
         .map(|t| t.resolve(ctx.tz()))
@@ -98,6 +101,6 @@ pub async fn changes(
         render::json(&list) + "\n"
     } else {
         note + &render::accounts::changes(&inst.name, &list, ctx.tz(), limit)
-    });
+    })?;
     Ok(OK)
 }

@@ -48,7 +48,7 @@ pub async fn cancel(ctx: &Ctx, id: SessionId) -> Result<u8, CliError> {
         render::json(&s) + "\n"
     } else {
         session_line(&s)
-    });
+    })?;
     Ok(OK)
 }
 
@@ -62,7 +62,7 @@ pub async fn pause(ctx: &Ctx, id: SessionId) -> Result<u8, CliError> {
         render::json(&s) + "\n"
     } else {
         session_line(&s) + &format!("Resume it with: account-sync resume {id}\n")
-    });
+    })?;
     Ok(OK)
 }
 
@@ -128,6 +128,6 @@ pub async fn recover(ctx: &Ctx, older_than: Option<DurationArg>) -> Result<u8, C
         render::json(&out) + "\n"
     } else {
         render::summary::recovery(&report, &running, lease, now, ctx.tz())
-    });
+    })?;
     Ok(OK)
 }

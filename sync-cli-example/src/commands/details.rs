@@ -12,7 +12,7 @@ pub async fn session(ctx: &Ctx, id: SessionId) -> Result<u8, CliError> {
         render::json(&d) + "\n"
     } else {
         render::details::session(&d, ctx.tz())
-    });
+    })?;
     Ok(OK)
 }
 
@@ -27,6 +27,6 @@ pub async fn batch(ctx: &Ctx, ids: &[SessionId], failed_only: bool) -> Result<u8
         render::json(&d) + "\n"
     } else {
         render::details::batch(&d, ctx.tz(), failed_only)
-    });
+    })?;
     Ok(OK)
 }

@@ -7,7 +7,7 @@ use crate::render;
 use chrono::{DateTime, Utc};
 use clap::ValueEnum;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use sync_core::chrono_tz::Tz;
 use sync_core::history::{HistoryGroup, HistoryPage, HistoryRequest, MAX_PER_PAGE, PageRequest, TimeRange};
 use sync_core::service::ServiceError;
@@ -49,7 +49,7 @@ pub async fn history(ctx: &Ctx, args: &HistoryArgs) -> Result<u8, CliError> {
         render::json(&page) + "\n"
     } else {
         render::history::history(&page, ctx.tz(), &given_filters(&args.filter))
-    });
+    })?;
     Ok(OK)
 }
 
@@ -129,25 +129,33 @@ pub async fn export(
     filter: &HistoryFilterArgs,
 ) -> Result<u8, CliError> {
     let groups = all_groups(ctx, filter).await?;
-    let mut sink: Box<dyn Write> = match &out {
-        Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path)
-                .map_err(|e| CliError::Output(format!("cannot create {}: {e}", path.display())))?,
-        )),
-        None => Box::new(std::io::stdout().lock()),
-    };
+    let mut text = Vec::new();
     match format {
         ExportFormat::Csv => {
-            render::export::csv(&groups, &mut sink).map_err(|e| CliError::Output(e.to_string()))?
+            render::export::csv(&groups, &mut text).map_err(|e| CliError::Output(e.to_string()))?
         }
-        ExportFormat::Json => writeln!(sink, "{}", render::json(&groups))?,
+        ExportFormat::Json => writeln!(text, "{}", render::json(&groups))?,
     }
-    sink.flush()?;
-    drop(sink);
-    if let Some(path) = out {
-        eprintln!("exported {} history group(s) to {}", groups.len(), path.display());
-    }
+    let Some(path) = out else {
+        return crate::output::stdout(&text).map(|()| OK);
+    };
+    write_file(&path, &text)?;
+    crate::output::stderr(&format!(
+        "exported {} history group(s) to {}\n",
+        groups.len(),
+        path.display()
+    ));
     Ok(OK)
+}
+
+/// Writes `bytes` to `path` (created or truncated); errors name the file.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let write = || -> std::io::Result<()> {
+        let mut file = std::fs::File::create(path)?;
+        file.write_all(bytes)?;
+        file.flush()
+    };
+    write().map_err(|e| CliError::Output(format!("cannot write {}: {e}", path.display())))
 }
 
 #[cfg(test)]

@@ -2,16 +2,43 @@
 
 use super::Ctx;
 use crate::cli::{AddInstanceArgs, InstancesCommand, UpdateInstanceArgs};
-use crate::exit::{CliError, OK};
-use crate::render;
+use crate::config::check_instance;
+use crate::exit::{CliError, FAILED, OK};
+use crate::render::{self, printable};
 use chrono::Utc;
 use serde::Serialize;
 use sync_core::domain::{CredentialRef, DbType, Instance, NewInstance, SecretSource};
 use sync_core::service::ServiceError;
-use sync_core::traits::InstanceListFilter;
+use sync_core::traits::{InstanceListFilter, StoreError};
 
 fn store_err(e: sync_core::traits::StoreError) -> CliError {
     CliError::Service(ServiceError::from(e))
+}
+
+/// A store error of `add` / `update`: a name already registered is a usage error (exit 2).
+fn write_err(name: &str, e: StoreError) -> CliError {
+    match e {
+        StoreError::Conflict(_) => CliError::Usage(format!(
+            "an instance named {} is already registered; choose another name (see `account-sync instances \
+             list`)",
+            printable(name)
+        )),
+        other => store_err(other),
+    }
+}
+
+/// The settings of `instances add` / `instances update` pass the checks of the configuration
+/// ([`check_instance`]); a problem names the option (`rename`: `--rename` instead of
+/// `--name`). Exit 2.
+fn checked(new: NewInstance, rename: bool) -> Result<NewInstance, CliError> {
+    check_instance(&new).map_err(|p| {
+        let option = match p.field {
+            "name" if rename => "rename".to_owned(),
+            field => field.replace('_', "-"),
+        };
+        CliError::Usage(format!("--{option}: {}", p.message))
+    })?;
+    Ok(new)
 }
 
 /// Runs an `instances` subcommand.
@@ -27,19 +54,25 @@ pub async fn run(ctx: &Ctx, cmd: InstancesCommand) -> Result<u8, CliError> {
                 render::json(&list) + "\n"
             } else {
                 render::instances::instances(&list, ctx.tz())
-            });
+            })?;
         }
         InstancesCommand::Add(args) => {
+            let new = checked(new_instance(args)?, false)?;
+            let name = new.name.clone();
             let added = ctx
                 .store()
-                .add_instance(new_instance(args)?)
+                .add_instance(new)
                 .await
-                .map_err(store_err)?;
+                .map_err(|e| write_err(&name, e))?;
             ctx.out(&if ctx.json {
                 render::json(&added) + "\n"
             } else {
-                format!("Registered instance {} (id {}).\n", added.name, added.id)
-            });
+                format!(
+                    "Registered instance {} (id {}).\n",
+                    printable(&added.name),
+                    added.id
+                )
+            })?;
         }
         InstancesCommand::Remove { name } => {
             let inst = ctx.instance(&name).await?;
@@ -50,38 +83,42 @@ pub async fn run(ctx: &Ctx, cmd: InstancesCommand) -> Result<u8, CliError> {
             if !ctx.json {
                 ctx.out(&format!(
                     "Removed instance {} (id {}); its history stays.\n",
-                    inst.name, inst.id
-                ));
+                    printable(&inst.name),
+                    inst.id
+                ))?;
             }
         }
         InstancesCommand::Update(args) => {
             let name = args.name.clone();
             let stored = ctx.instance(&name).await?;
-            let wanted = updated_settings(&stored, args)?;
+            let rename = args.rename.is_some();
+            let wanted = checked(updated_settings(&stored, args)?, rename)?;
             let changed = differences(&stored, &wanted);
             let instance = if changed.is_empty() {
                 stored
             } else {
+                let name = wanted.name.clone();
                 ctx.store()
                     .update_instance(stored.id, wanted)
                     .await
-                    .map_err(store_err)?
+                    .map_err(|e| write_err(&name, e))?
             };
             ctx.out(&if ctx.json {
                 render::json(&instance) + "\n"
             } else if changed.is_empty() {
                 format!(
                     "Instance {} (id {}) unchanged: it already has these settings.\n",
-                    instance.name, instance.id
+                    printable(&instance.name),
+                    instance.id
                 )
             } else {
                 format!(
                     "Updated instance {} (id {}): {} changed; its inventory and history stay.\n",
-                    instance.name,
+                    printable(&instance.name),
                     instance.id,
                     changed.join(", ")
                 )
-            });
+            })?;
         }
         InstancesCommand::Import { update, replace } => {
             let mode = if replace {
@@ -96,7 +133,19 @@ pub async fn run(ctx: &Ctx, cmd: InstancesCommand) -> Result<u8, CliError> {
                 render::json(&report) + "\n"
             } else {
                 render_import(&report)
-            });
+            })?;
+            let refused = report
+                .iter()
+                .filter(|l| l.action == "differs" && l.differs.contains(&"db_type"))
+                .map(|l| printable(&l.name))
+                .collect::<Vec<_>>();
+            if mode == OnChange::Update && !refused.is_empty() {
+                crate::output::stderr(&format!(
+                    "error: not updated, their db_type changed: {} (use `instances import --replace`)\n",
+                    refused.join(", ")
+                ));
+                return Ok(FAILED);
+            }
         }
     }
     Ok(OK)
@@ -114,7 +163,6 @@ fn secret_source(env: Option<String>, file: Option<std::path::PathBuf>) -> Optio
 
 fn new_instance(a: AddInstanceArgs) -> Result<NewInstance, CliError> {
     let port = match (a.port, a.db_type) {
-        (Some(0), _) => return Err(CliError::Usage("--port 0 is not a server port".into())),
         (Some(p), _) => p,
         (None, DbType::Mysql) => 3306,
         (None, DbType::Postgresql) => 5432,
@@ -124,11 +172,6 @@ fn new_instance(a: AddInstanceArgs) -> Result<NewInstance, CliError> {
             )));
         }
     };
-    if a.db_type != DbType::Postgresql && !a.databases.is_empty() {
-        return Err(CliError::Usage(
-            "--databases applies to PostgreSQL instances only".into(),
-        ));
-    }
     let secret = secret_source(a.password_env, a.password_file).unwrap_or(SecretSource::None);
     Ok(NewInstance {
         name: a.name,
@@ -163,14 +206,6 @@ fn updated_settings(stored: &Instance, a: UpdateInstanceArgs) -> Result<NewInsta
              --no-database, --databases, --no-databases, --password-env, --password-file, \
              --no-password, --active, --inactive"
                 .into(),
-        ));
-    }
-    if a.port == Some(0) {
-        return Err(CliError::Usage("--port 0 is not a server port".into()));
-    }
-    if stored.db_type != DbType::Postgresql && a.databases.as_ref().is_some_and(|d| !d.is_empty()) {
-        return Err(CliError::Usage(
-            "--databases applies to PostgreSQL instances only".into(),
         ));
     }
     let mut new = stored.settings();
@@ -345,7 +380,7 @@ pub async fn import(ctx: &Ctx, mode: OnChange) -> Result<Vec<ImportLine>, CliErr
 pub fn render_import(report: &[ImportLine]) -> String {
     let mut out = String::new();
     for l in report {
-        out.push_str(&format!("{:<12} {} (id {})", l.action, l.name, l.id));
+        out.push_str(&format!("{:<12} {} (id {})", l.action, printable(&l.name), l.id));
         match (l.action, l.previous_id) {
             ("replaced", Some(old)) => out.push_str(&format!(
                 " — {} changed; replaces id {old}, removed (its history stays)",
@@ -371,4 +406,60 @@ pub fn render_import(report: &[ImportLine]) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_report_escapes_names() {
+        let report = [ImportLine {
+            name: "pg\nadded       forged (id 9)".into(),
+            action: "unchanged",
+            id: 1,
+            previous_id: None,
+            differs: vec![],
+        }];
+        assert_eq!(
+            render_import(&report),
+            "unchanged    pg\\nadded       forged (id 9) (id 1)\n"
+        );
+    }
+
+    #[test]
+    fn option_problems_name_the_option() {
+        let new = NewInstance {
+            name: String::new(),
+            db_type: DbType::Mysql,
+            host: "h".into(),
+            port: 3306,
+            database: None,
+            inspect_databases: vec![],
+            is_active: true,
+            credential: CredentialRef {
+                user: "u".into(),
+                secret: SecretSource::Env { var: " ".into() },
+            },
+        };
+        let msg = |new: NewInstance, rename| checked(new, rename).unwrap_err().to_string();
+        assert_eq!(
+            msg(new.clone(), true),
+            "--rename: the instance name must not be empty"
+        );
+        assert_eq!(
+            msg(new.clone(), false),
+            "--name: the instance name must not be empty"
+        );
+        assert_eq!(
+            msg(
+                NewInstance {
+                    name: "x".into(),
+                    ..new
+                },
+                false
+            ),
+            "--password-env: the variable name must not be empty"
+        );
+    }
 }

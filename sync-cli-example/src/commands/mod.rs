@@ -106,9 +106,10 @@ impl Ctx {
             })
     }
 
-    /// Prints `text` to stdout as is (tables end with a newline).
-    pub fn out(&self, text: &str) {
-        print!("{text}");
+    /// Prints `text` to stdout as is (tables end with a newline), through
+    /// [`crate::output::stdout`].
+    pub fn out(&self, text: &str) -> Result<(), CliError> {
+        crate::output::stdout(text.as_bytes())
     }
 }
 

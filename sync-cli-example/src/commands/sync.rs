@@ -1,5 +1,5 @@
 //! `run`, `sync-all`, `sync`, `retry`, `resume`: start a run, follow it with a progress bar,
-//! cancel it on Ctrl-C, print the summary.
+//! cancel it on Ctrl-C (or SIGTERM, SIGHUP), print the summary.
 
 use super::Ctx;
 use super::history::first_page;
@@ -18,19 +18,19 @@ pub async fn main_job(ctx: &Ctx, sync_type: SyncType) -> Result<u8, CliError> {
     batch_type(sync_type, "run")?;
     let report = import(ctx, OnChange::Report).await?;
     if !ctx.json {
-        eprint!("{}", render_import(&report));
+        crate::output::stderr(&render_import(&report));
     }
     let interrupts = Interrupts::new()?;
     let handle = ctx.service.sync_all(&ctx.caller, sync_type).await?;
-    let summary = follow(handle, interrupts, "started").await?;
+    let summary = follow(ctx, handle, interrupts, "started").await?;
     let page = first_page(ctx).await?;
     if ctx.json {
         let doc = json!({ "import": report, "summary": summary, "history": page });
-        ctx.out(&(render::json(&doc) + "\n"));
+        ctx.out(&(render::json(&doc) + "\n"))?;
     } else {
-        ctx.out(&render::summary::summary(&summary));
-        ctx.out("\n");
-        ctx.out(&render::history::history(&page, ctx.tz(), &[]));
+        ctx.out(&render::summary::summary(&summary))?;
+        ctx.out("\n")?;
+        ctx.out(&render::history::history(&page, ctx.tz(), &[]))?;
     }
     Ok(code(&summary))
 }
@@ -110,12 +110,12 @@ pub async fn resume(ctx: &Ctx, session: SessionId) -> Result<u8, CliError> {
 }
 
 async fn finish(ctx: &Ctx, handle: SyncHandle, interrupts: Interrupts, verb: &str) -> Result<u8, CliError> {
-    let summary = follow(handle, interrupts, verb).await?;
+    let summary = follow(ctx, handle, interrupts, verb).await?;
     ctx.out(&if ctx.json {
         render::json(&summary) + "\n"
     } else {
         render::summary::summary(&summary)
-    });
+    })?;
     Ok(code(&summary))
 }
 
@@ -128,27 +128,50 @@ fn code(summary: &SyncSummary) -> u8 {
     }
 }
 
-/// Ctrl-C (SIGINT), registered as soon as it is created (before a run starts) so that no
-/// signal is missed.
+/// Ctrl-C (SIGINT), and on Unix SIGTERM and SIGHUP, which are handled the same way: the
+/// first cancels the session through the service, a second stops waiting. Registered as soon
+/// as it is created (before a run starts) so that no signal is missed.
 pub struct Interrupts {
     #[cfg(unix)]
-    sig: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hup: tokio::signal::unix::Signal,
 }
 
 impl Interrupts {
-    /// Starts listening for Ctrl-C.
+    /// Starts listening for Ctrl-C (and SIGTERM, SIGHUP).
     pub fn new() -> Result<Self, CliError> {
-        Ok(Interrupts {
-            #[cfg(unix)]
-            sig: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?,
-        })
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Interrupts {
+                int: signal(SignalKind::interrupt())?,
+                term: signal(SignalKind::terminate())?,
+                hup: signal(SignalKind::hangup())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Interrupts {})
     }
 
-    async fn recv(&mut self) {
+    /// Waits for the next signal; returns how to name it in messages (`Ctrl-C`, `SIGTERM`,
+    /// `SIGHUP`).
+    async fn recv(&mut self) -> &'static str {
         #[cfg(unix)]
-        self.sig.recv().await;
+        {
+            tokio::select! {
+                _ = self.int.recv() => "Ctrl-C",
+                _ = self.term.recv() => "SIGTERM",
+                _ = self.hup.recv() => "SIGHUP",
+            }
+        }
         #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
     }
 }
 
@@ -186,10 +209,29 @@ impl Bar {
     }
 }
 
-/// Follows a run: a bar fed by its events, a line per finished instance, Ctrl-C cancels the
-/// session through the service (a second Ctrl-C stops waiting). `verb` says how the session
+/// The connector warnings of a completed record (e.g. a database that could not be
+/// inspected), read back from the store; none when it cannot be read.
+async fn warnings(ctx: &Ctx, session: SessionId, record_id: i64) -> Vec<String> {
+    match ctx.store().list_records(session).await {
+        Ok(records) => records
+            .into_iter()
+            .find(|r| r.id == record_id)
+            .and_then(|r| r.sync_details)
+            .map(|d| d.warnings)
+            .unwrap_or_default(),
+        Err(e) => {
+            tracing::debug!(error = %e, "cannot read the warnings of record {record_id}");
+            Vec::new()
+        }
+    }
+}
+
+/// Follows a run: a bar fed by its events, a line per finished instance (and one per
+/// connector warning under it), Ctrl-C cancels the
+/// session through the service (a second Ctrl-C stops waiting; SIGTERM and SIGHUP alike). `verb` says how the session
 /// begins (`started`, `resumed`). Returns the summary.
 pub async fn follow(
+    ctx: &Ctx,
     mut handle: SyncHandle,
     mut interrupts: Interrupts,
     verb: &str,
@@ -214,7 +256,7 @@ pub async fn follow(
                     SyncEvent::InstanceStarted { instance_name, .. } => {
                         in_flight.insert(printable(&instance_name));
                     }
-                    SyncEvent::InstanceCompleted { instance_name, items, breakdown, .. } => {
+                    SyncEvent::InstanceCompleted { instance_name, items, breakdown, record_id, .. } => {
                         let instance_name = printable(&instance_name);
                         in_flight.remove(&instance_name);
                         bar.inc();
@@ -223,6 +265,9 @@ pub async fn follow(
                              {} removed",
                             items.synced, breakdown.added, breakdown.reactivated, breakdown.modified, breakdown.removed
                         ));
+                        for w in warnings(ctx, session_id, record_id).await {
+                            bar.println(&format!("        warning: {}", printable(&w)));
+                        }
                     }
                     SyncEvent::InstanceFailed(f) => {
                         let instance_name = printable(&f.instance_name);
@@ -235,14 +280,16 @@ pub async fn follow(
                 }
                 bar.message(in_flight.iter().cloned().collect::<Vec<_>>().join(", "));
             }
-            _ = interrupts.recv() => {
+            signal = interrupts.recv() => {
                 if cancel_requested {
-                    bar.println("second Ctrl-C: not waiting any longer; run `account-sync recover` if records stay running");
+                    bar.println(&format!(
+                        "second {signal}: not waiting any longer; run `account-sync recover` if records stay running"
+                    ));
                     handle.abort();
                     break;
                 }
                 cancel_requested = true;
-                bar.println(&format!("Ctrl-C: cancelling session {session_id} (Ctrl-C again to stop waiting)"));
+                bar.println(&format!("{signal}: cancelling session {session_id} ({signal} again to stop waiting)"));
                 if let Err(e) = handle.cancel().await {
                     bar.println(&format!("cancel failed: {e}"));
                 }

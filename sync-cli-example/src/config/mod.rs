@@ -29,12 +29,14 @@
 //! (canonical) directory of the configuration file. Every error names the file, the line and
 //! the field, and never repeats a password.
 
+mod instance_check;
 pub mod secrets;
 mod spans;
 mod store;
 #[cfg(test)]
 mod tests;
 
+pub use instance_check::check_instance;
 use secrecy::SecretString;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -400,23 +402,8 @@ impl Doc<'_> {
                     .into(),
             ));
         }
-        if raw.name.trim().is_empty() {
-            return Err(self.at(&f("name"), "the instance name must not be empty"));
-        }
         let db_type = supported_db_type(&raw.db_type).map_err(|m| self.at(&f("db_type"), m))?;
         let default_port = if db_type == DbType::Mysql { 3306 } else { 5432 };
-        if raw.host.trim().is_empty() {
-            return Err(self.at(&f("host"), "the host must not be empty"));
-        }
-        if raw.port == Some(0) {
-            return Err(self.at(&f("port"), "port 0 is not a server port"));
-        }
-        if db_type != DbType::Postgresql && !raw.databases.is_empty() {
-            return Err(self.at(
-                &f("databases"),
-                "databases (further databases to inspect) applies to PostgreSQL instances only",
-            ));
-        }
         let secret = match (raw.password_env, raw.password_file) {
             (Some(_), Some(_)) => {
                 return Err(self.at(
@@ -424,16 +411,13 @@ impl Doc<'_> {
                     "give either password_env or password_file, not both",
                 ));
             }
-            (Some(var), None) if var.trim().is_empty() => {
-                return Err(self.at(&f("password_env"), "the variable name must not be empty"));
-            }
             (Some(var), None) => SecretSource::Env { var },
             (None, Some(path)) => SecretSource::File {
                 path: secrets::resolve(base, path),
             },
             (None, None) => SecretSource::None,
         };
-        Ok(NewInstance {
+        let new = NewInstance {
             name: raw.name,
             db_type,
             host: raw.host,
@@ -445,7 +429,9 @@ impl Doc<'_> {
                 user: raw.user,
                 secret,
             },
-        })
+        };
+        check_instance(&new).map_err(|p| self.at(&f(p.field), p.message))?;
+        Ok(new)
     }
 }
 

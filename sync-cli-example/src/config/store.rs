@@ -11,6 +11,26 @@ use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// Whether the URL has a `password` query parameter (any case): an inline password too.
+fn query_password(url: &url::Url) -> bool {
+    url.query_pairs().any(|(k, _)| k.eq_ignore_ascii_case("password"))
+}
+
+/// Whether `url` holds characters a well-formed (percent-encoded) URL does not: controls,
+/// spaces, quotes, angle brackets, backslash, caret, backtick, braces, bar, a `#` (a store URL
+/// has no fragment), or a `%` not followed by two hex digits. They are the mark of a password written without percent-encoding.
+pub(super) fn suspicious(url: &str) -> bool {
+    let bytes = url.as_bytes();
+    url.char_indices().any(|(i, c)| {
+        c.is_control()
+            || c.is_whitespace()
+            || "\"<>\\^`{|}#".contains(c)
+            || (c == '%'
+                && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit)))
+    })
+}
+
 /// The store URL, with its password when it has one. `Debug` masks the password; use
 /// [`StoreUrl::expose`] only to open the store.
 #[derive(Clone)]
@@ -27,16 +47,32 @@ impl StoreUrl {
         self.0.expose_secret()
     }
 
-    /// The URL with any password replaced by `***`.
+    /// The URL with any password (`user:password@`, `?password=`) replaced by `***`.
     pub fn redacted(&self) -> String {
-        match url::Url::parse(self.expose()) {
-            Ok(mut u) if u.password().is_some() => {
-                let _ = u.set_password(Some("***"));
-                u.to_string()
-            }
-            Ok(_) => self.expose().to_owned(),
-            Err(_) => "(unparsable URL)".to_owned(),
+        let Ok(mut u) = url::Url::parse(self.expose()) else {
+            return "(unparsable URL)".to_owned();
+        };
+        if u.password().is_none() && !query_password(&u) {
+            return self.expose().to_owned();
         }
+        if u.password().is_some() {
+            let _ = u.set_password(Some("***"));
+        }
+        if query_password(&u) {
+            let pairs: Vec<(String, String)> = u
+                .query_pairs()
+                .map(|(k, v)| {
+                    let v = if k.eq_ignore_ascii_case("password") {
+                        "***".to_owned()
+                    } else {
+                        v.into_owned()
+                    };
+                    (k.into_owned(), v)
+                })
+                .collect();
+            u.query_pairs_mut().clear().extend_pairs(pairs);
+        }
+        u.to_string()
     }
 }
 
@@ -92,16 +128,17 @@ const SCHEMES: &str = "expected sqlite://path?mode=rwc, postgres://user@host/db 
 impl Doc<'_> {
     /// The store URL of `[store]`; `base` anchors a relative `password_file`.
     pub(super) fn store_url(&self, raw: RawStore, base: &Path) -> Result<StoreUrl, ConfigError> {
-        let (url, field, written) = match (raw.url, raw.url_env) {
+        // `from`: how messages name the URL (`the store URL`, `the URL from VAR`).
+        let (url, field, written, from) = match (raw.url, raw.url_env) {
             (Some(_), Some(_)) => {
                 return Err(self.at("store.url_env", "give either url or url_env, not both"));
             }
-            (Some(url), None) => (url, "store.url", true),
+            (Some(url), None) => (url, "store.url", true, "the store URL".to_owned()),
             (None, Some(var)) if var.trim().is_empty() => {
                 return Err(self.at("store.url_env", "the variable name must not be empty"));
             }
             (None, Some(var)) => match std::env::var(&var) {
-                Ok(url) => (url, "store.url_env", false),
+                Ok(url) => (url, "store.url_env", false, format!("the URL from {var}")),
                 Err(_) => {
                     return Err(self.at(
                         "store.url_env",
@@ -109,7 +146,12 @@ impl Doc<'_> {
                     ));
                 }
             },
-            (None, None) => (DEFAULT_STORE_URL.to_owned(), "store.url", true),
+            (None, None) => (
+                DEFAULT_STORE_URL.to_owned(),
+                "store.url",
+                true,
+                "the store URL".to_owned(),
+            ),
         };
         let secret = match (raw.password_env, raw.password_file) {
             (Some(_), Some(_)) => {
@@ -156,12 +198,24 @@ impl Doc<'_> {
                 ));
             }
         }
-        let mut parsed =
-            url::Url::parse(&url).map_err(|e| self.at(field, format!("invalid {scheme} URL: {e}")))?;
+        // A password that is not percent-encoded can cut the URL anywhere: then the "host" may
+        // be a piece of the password, so neither it nor the parser's view of it is repeated.
+        let unparsable = || {
+            self.at(
+                field,
+                format!(
+                    "{from} does not parse; percent-encode the password (e.g. @ as %40, # as %23, % as %25)"
+                ),
+            )
+        };
+        if suspicious(&url) {
+            return Err(unparsable());
+        }
+        let mut parsed = url::Url::parse(&url).map_err(|_| unparsable())?;
         if parsed.host_str().is_none_or(str::is_empty) {
             return Err(self.at(field, format!("the {scheme} URL has no host: {SCHEMES}")));
         }
-        if parsed.password().is_some() {
+        if parsed.password().is_some() || query_password(&parsed) {
             if written {
                 return Err(self.at(
                     field,
@@ -172,7 +226,8 @@ impl Doc<'_> {
             if let Some(f) = secret_field {
                 return Err(self.at(
                     f,
-                    "the URL of url_env already holds a password; remove this key or the password from the URL",
+                    "the URL of url_env already holds a password (user:password@ or ?password=); remove this \
+                     key or the password from the URL",
                 ));
             }
             return Ok(StoreUrl::new(url));

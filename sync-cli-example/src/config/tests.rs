@@ -247,6 +247,59 @@ fn store_url_with_a_written_password_is_refused() {
 }
 
 #[test]
+fn store_url_with_a_query_password_is_refused() {
+    let e = err("[store]\nurl = \"postgres://u@h/db?sslmode=disable&PassWord=simple\"\n");
+    assert_eq!(
+        e,
+        "conf/acct.toml:2: store.url: a password written in the configuration is refused; give it with \
+         password_env = \"VAR\" or password_file = \"path\" (inserted into the URL), or the whole URL with \
+         url_env = \"VAR\""
+    );
+    assert!(!e.contains("simple"));
+    // SAFETY: a variable only this test reads.
+    unsafe { std::env::set_var("ACSCLI3_QUERY_PW_URL", "postgres://u@h/db?password=simple") };
+    let e = err("[store]\nurl_env = \"ACSCLI3_QUERY_PW_URL\"\npassword_env = \"ACSCLI3_UNSET\"\n");
+    assert_eq!(
+        e,
+        "conf/acct.toml:3: store.password_env: the URL of url_env already holds a password (user:password@ or \
+         ?password=); remove this key or the password from the URL"
+    );
+    let c = Config::parse(
+        "[store]\nurl_env = \"ACSCLI3_QUERY_PW_URL\"\n",
+        Path::new("c.toml"),
+    )
+    .unwrap();
+    assert_eq!(
+        format!("{:?}", c.store_url),
+        "StoreUrl(\"postgres://u@h/db?password=***\")"
+    );
+}
+
+#[test]
+fn unencoded_password_in_url_env_does_not_echo_the_host() {
+    // SAFETY: a variable only this test reads.
+    unsafe {
+        std::env::set_var(
+            "ACSCLI3_BROKEN_URL",
+            "postgres://postgres:Sup3r\"s@cret:/?#%@127.0.0.1:5499/db",
+        )
+    };
+    let e = err("[store]\nurl_env = \"ACSCLI3_BROKEN_URL\"\n");
+    assert_eq!(
+        e,
+        "conf/acct.toml:2: store.url_env: the URL from ACSCLI3_BROKEN_URL does not parse; percent-encode the \
+         password (e.g. @ as %40, # as %23, % as %25)"
+    );
+    assert!(!e.contains("cret") && !e.contains("Sup3r"), "{e}");
+    for url in ["mysql://u:p w@h/db", "mysql://u:50%@h/db", "mysql://u:a#b@h/db"] {
+        assert!(super::store::suspicious(url), "{url}");
+    }
+    assert!(!super::store::suspicious(
+        "mysql://u:p%40w%23@h:3306/db?ssl-mode=disabled"
+    ));
+}
+
+#[test]
 fn store_url_errors_name_the_line_and_field() {
     assert_eq!(
         err("[store]\n\nurl = \"redis://h/0\"\n"),
@@ -264,7 +317,8 @@ fn store_url_errors_name_the_line_and_field() {
     );
     assert_eq!(
         err("[store]\nurl = \"mysql://sync@db:99999/acs\"\n"),
-        "conf/acct.toml:2: store.url: invalid mysql URL: invalid port number"
+        "conf/acct.toml:2: store.url: the store URL does not parse; percent-encode the password (e.g. @ as %40, \
+         # as %23, % as %25)"
     );
     assert_eq!(
         err("[store]\nurl = \"sqlite://a.sqlite\"\nurl_env = \"X\"\n"),

@@ -8,6 +8,22 @@ use sync_core::history::{BatchDetails, SessionDetails};
 fn records_table(records: &[InstanceRecord], tz: Tz, with_session: bool) -> String {
     let mut header = vec!["Instance", "Status", "Started", "Completed", "Duration"];
     header.extend(["Synced", "Created", "Updated", "Deleted", "Error"]);
+    let warnings = |r: &InstanceRecord| {
+        r.sync_details
+            .as_ref()
+            .map(|d| {
+                d.warnings
+                    .iter()
+                    .map(|w| printable(w))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default()
+    };
+    let with_warnings = records.iter().any(|r| !warnings(r).is_empty());
+    if with_warnings {
+        header.push("Warnings");
+    }
     if with_session {
         header.push("Session");
     }
@@ -25,6 +41,9 @@ fn records_table(records: &[InstanceRecord], tz: Tz, with_session: bool) -> Stri
             r.items.deleted.to_string(),
             printable(r.error_message.as_deref().unwrap_or_default()),
         ];
+        if with_warnings {
+            row.push(warnings(r));
+        }
         if with_session {
             row.push(r.session_id.to_string());
         }
@@ -138,5 +157,37 @@ mod tests {
                 .any(|l| l.trim_start_matches(['│', ' ']).starts_with("fake line")),
             "{out}"
         );
+    }
+
+    #[test]
+    fn warnings_get_a_column_when_a_record_has_some() {
+        use sync_core::domain::{SYNC_DETAILS_VERSION, SyncDetails};
+        let now: DateTime<Utc> = "2026-03-10T03:30:00Z".parse().unwrap();
+        let sid = SessionId::new();
+        let mut rec = InstanceRecord::new_pending(sid, 1, "pg", SyncCategory::Account, now);
+        rec.status = RecordStatus::Completed;
+        let d = BatchDetails {
+            session_ids: vec![sid],
+            records: vec![rec.clone()],
+            completed: 1,
+            failed: 0,
+            items: ItemCounts::default(),
+        };
+        assert!(!batch(&d, Tz::UTC, false).contains("Warnings"));
+        rec.sync_details = Some(SyncDetails {
+            version: SYNC_DETAILS_VERSION,
+            breakdown: Default::default(),
+            read_ms: 1,
+            write_ms: 1,
+            server_version: None,
+            warnings: vec!["database \"nope\" not inspected\nfake".into()],
+        });
+        let d = BatchDetails {
+            records: vec![rec],
+            ..d
+        };
+        let out = batch(&d, Tz::UTC, false);
+        assert!(out.contains("Warnings"), "{out}");
+        assert!(out.contains("database \"nope\" not inspected\\nfake"), "{out}");
     }
 }

@@ -53,7 +53,7 @@ pub fn printable(s: &str) -> String {
 /// Control characters (C0, DEL, C1) and the format characters that are invisible, break
 /// lines or reorder text (soft hyphen, zero-width and bidirectional marks, line and
 /// paragraph separators, the byte-order mark, interlinear annotations, tag characters).
-fn needs_escape(c: char) -> bool {
+pub(crate) fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
