@@ -22,7 +22,7 @@ pub async fn main_job(ctx: &Ctx, sync_type: SyncType) -> Result<u8, CliError> {
     }
     let interrupts = Interrupts::new()?;
     let handle = ctx.service.sync_all(&ctx.caller, sync_type).await?;
-    let summary = follow(ctx, handle, interrupts, "started").await?;
+    let summary = follow(handle, interrupts, "started").await?;
     let page = first_page(ctx).await?;
     if ctx.json {
         let doc = json!({ "import": report, "summary": summary, "history": page });
@@ -110,7 +110,7 @@ pub async fn resume(ctx: &Ctx, session: SessionId) -> Result<u8, CliError> {
 }
 
 async fn finish(ctx: &Ctx, handle: SyncHandle, interrupts: Interrupts, verb: &str) -> Result<u8, CliError> {
-    let summary = follow(ctx, handle, interrupts, verb).await?;
+    let summary = follow(handle, interrupts, verb).await?;
     ctx.out(&if ctx.json {
         render::json(&summary) + "\n"
     } else {
@@ -209,29 +209,11 @@ impl Bar {
     }
 }
 
-/// The connector warnings of a completed record (e.g. a database that could not be
-/// inspected), read back from the store; none when it cannot be read.
-async fn warnings(ctx: &Ctx, session: SessionId, record_id: i64) -> Vec<String> {
-    match ctx.store().list_records(session).await {
-        Ok(records) => records
-            .into_iter()
-            .find(|r| r.id == record_id)
-            .and_then(|r| r.sync_details)
-            .map(|d| d.warnings)
-            .unwrap_or_default(),
-        Err(e) => {
-            tracing::debug!(error = %e, "cannot read the warnings of record {record_id}");
-            Vec::new()
-        }
-    }
-}
-
 /// Follows a run: a bar fed by its events, a line per finished instance (and one per
-/// connector warning under it), Ctrl-C cancels the
-/// session through the service (a second Ctrl-C stops waiting; SIGTERM and SIGHUP alike). `verb` says how the session
-/// begins (`started`, `resumed`). Returns the summary.
+/// connector warning under it), Ctrl-C cancels the session through the service (a second
+/// Ctrl-C stops waiting; SIGTERM and SIGHUP alike). `verb` says how the session begins
+/// (`started`, `resumed`). Returns the summary.
 pub async fn follow(
-    ctx: &Ctx,
     mut handle: SyncHandle,
     mut interrupts: Interrupts,
     verb: &str,
@@ -256,7 +238,7 @@ pub async fn follow(
                     SyncEvent::InstanceStarted { instance_name, .. } => {
                         in_flight.insert(printable(&instance_name));
                     }
-                    SyncEvent::InstanceCompleted { instance_name, items, breakdown, record_id, .. } => {
+                    SyncEvent::InstanceCompleted { instance_name, items, breakdown, warnings, .. } => {
                         let instance_name = printable(&instance_name);
                         in_flight.remove(&instance_name);
                         bar.inc();
@@ -265,8 +247,8 @@ pub async fn follow(
                              {} removed",
                             items.synced, breakdown.added, breakdown.reactivated, breakdown.modified, breakdown.removed
                         ));
-                        for w in warnings(ctx, session_id, record_id).await {
-                            bar.println(&format!("        warning: {}", printable(&w)));
+                        for w in &warnings {
+                            bar.println(&format!("        warning: {}", printable(w)));
                         }
                     }
                     SyncEvent::InstanceFailed(f) => {

@@ -50,6 +50,9 @@ pub enum SyncEvent {
         items: ItemCounts,
         /// Added / reactivated / modified / removed / unchanged.
         breakdown: DiffSummary,
+        /// The connector's non-fatal problems (e.g. a configured database that could not be
+        /// inspected), also kept in the record's details.
+        warnings: Vec<String>,
     },
     /// An instance failed; its inventory is unchanged.
     InstanceFailed(InstanceFailure),

@@ -183,6 +183,7 @@ async fn complete_record(run: &RunShared, record: &InstanceRecord, done: Done) {
     let items = done.diff.item_counts();
     let breakdown = done.diff.summary;
     let server_version = done.details.server_version.clone();
+    let warnings = done.details.warnings.clone();
     let now = Utc::now();
     let outcome = RecordOutcome::Completed {
         items,
@@ -217,6 +218,7 @@ async fn complete_record(run: &RunShared, record: &InstanceRecord, done: Done) {
         instance_name: record.instance_name.clone(),
         items,
         breakdown,
+        warnings,
     });
     if !done.diff.is_empty() {
         run.service.notify_changes(&AccountChanges {
