@@ -115,6 +115,13 @@ pub fn recovery(
                 s.cancelled_instances,
                 s.total_instances
             ));
+            if !s.status.is_terminal() {
+                out.push_str(&format!(
+                    "  it still has pending instances: `account-sync resume {}` runs them, \
+                     `account-sync cancel {}` ends it\n",
+                    s.session_id, s.session_id
+                ));
+            }
         }
     }
     if running.is_empty() {
@@ -160,6 +167,43 @@ pub fn recovery(
 mod tests {
     use super::*;
     use sync_core::domain::{RecordStatus, SessionId, SyncCategory};
+
+    #[test]
+    fn recovery_points_to_resume_for_a_session_with_pending_records() {
+        use sync_core::domain::{SessionStatus, SyncSession, SyncType};
+        use sync_core::service::InstanceFailure;
+        let now: DateTime<Utc> = "2026-03-10T03:30:00Z".parse().unwrap();
+        let mut session =
+            SyncSession::new_pending(SyncType::ManualBatch, SyncCategory::Account, 3, None, now);
+        session.status = SessionStatus::Running;
+        session.successful_instances = 1;
+        session.failed_instances = 1;
+        let sid = session.session_id;
+        let report = RecoveryReport {
+            failed: vec![InstanceFailure {
+                session_id: sid,
+                record_id: 2,
+                instance_id: 2,
+                instance_name: "pg".into(),
+                message: "recovered as stale".into(),
+            }],
+            sessions: vec![session],
+        };
+        let lease = RecoveryLease {
+            lease: Duration::from_secs(900),
+            instance_timeout: Duration::from_secs(60),
+            forced: false,
+        };
+        assert_eq!(
+            recovery(&report, &[], lease, now, Tz::UTC),
+            format!(
+                "1 stale record(s) failed:\n  pg in session {sid}\n\
+                 session {sid} is now running (1 ok, 1 failed, 0 cancelled of 3)\n  \
+                 it still has pending instances: `account-sync resume {sid}` runs them, \
+                 `account-sync cancel {sid}` ends it\n"
+            )
+        );
+    }
 
     #[test]
     fn recovery_lists_the_records_under_their_lease() {
