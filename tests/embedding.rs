@@ -11,7 +11,7 @@ use account_sync::domain::{
     CredentialRef, DbType, NewInstance, RecordStatus, SecretSource, SessionStatus, SyncType,
 };
 use account_sync::history::HistoryRequest;
-use account_sync::service::{Caller, SyncService};
+use account_sync::service::{Caller, ServiceConfig, SyncService, SyncSummary};
 use account_sync::store::{OpenOptions, SeaStore};
 use account_sync::traits::{EnvCredentialProvider, InstanceStore, InventoryStore, SessionStore};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -58,12 +58,24 @@ fn instance(name: &str, db_type: DbType, port: u16, user: &str, secret: SecretSo
     }
 }
 
-async fn service_over(store: Arc<SeaStore>) -> SyncService {
+/// The README's service over `store`, with both connectors and `config`.
+fn service_over(store: Arc<SeaStore>, config: ServiceConfig) -> SyncService {
     SyncService::builder(store, Arc::new(EnvCredentialProvider))
         .connector(Arc::new(PostgresConnector::new()))
         .connector(Arc::new(MysqlConnector::new()))
+        .config(config)
         .build()
         .expect("valid service configuration")
+}
+
+/// Runs a `manual_batch` sync of every active instance as `alice` to its end.
+async fn sync_all(service: &SyncService) -> SyncSummary {
+    service
+        .sync_all(&Caller::operator("alice"), SyncType::ManualBatch)
+        .await
+        .expect("session started")
+        .await
+        .expect("session summary")
 }
 
 async fn sqlite_store(dir: &tempfile::TempDir) -> Arc<SeaStore> {
@@ -99,15 +111,10 @@ async fn readme_flow_syncs_both_servers_and_a_rerun_changes_nothing() {
         .add_instance(instance("maria", DbType::Mysql, 3306, "root", SecretSource::None))
         .await
         .unwrap();
-    let service = service_over(store.clone()).await;
+    let service = service_over(store.clone(), ServiceConfig::default());
     let me = Caller::operator("alice");
 
-    let first = service
-        .sync_all(&me, SyncType::ManualBatch)
-        .await
-        .unwrap()
-        .await
-        .unwrap();
+    let first = sync_all(&service).await;
     assert_eq!(
         first.session.status,
         SessionStatus::Completed,
@@ -133,12 +140,7 @@ async fn readme_flow_syncs_both_servers_and_a_rerun_changes_nothing() {
     assert_eq!(first.items.synced, first.items.created);
 
     // No DDL in between: nothing changes.
-    let second = service
-        .sync_all(&me, SyncType::ManualBatch)
-        .await
-        .unwrap()
-        .await
-        .unwrap();
+    let second = sync_all(&service).await;
     assert_eq!(second.session.status, SessionStatus::Completed);
     assert_eq!(second.items.synced, first.items.synced);
     assert_eq!(
@@ -198,15 +200,10 @@ async fn a_failing_server_fails_alone_and_its_password_never_shows() {
         ))
         .await
         .unwrap();
-    let service = service_over(store.clone()).await;
+    let service = service_over(store.clone(), ServiceConfig::default());
     let me = Caller::operator("alice");
 
-    let summary = service
-        .sync_all(&me, SyncType::ManualBatch)
-        .await
-        .unwrap()
-        .await
-        .unwrap();
+    let summary = sync_all(&service).await;
     assert_eq!(summary.session.status, SessionStatus::Failed);
     assert_eq!(
         (
@@ -243,7 +240,6 @@ async fn a_failing_server_fails_alone_and_its_password_never_shows() {
 #[tokio::test]
 async fn a_deployment_fingerprint_key_rekeys_every_stored_fingerprint() {
     use account_sync::account::{AttrValue, FingerprintKey, attr};
-    use account_sync::service::ServiceConfig;
     use secrecy::SecretString;
     if !servers_up("fingerprint_key") {
         return;
@@ -258,20 +254,14 @@ async fn a_deployment_fingerprint_key_rekeys_every_stored_fingerprint() {
             .add_instance(instance("maria", DbType::Mysql, 3306, "root", SecretSource::None))
             .await
             .unwrap();
-        let service = SyncService::builder(store.clone(), Arc::new(EnvCredentialProvider))
-            .connector(Arc::new(MysqlConnector::new()))
-            .config(ServiceConfig {
+        let service = service_over(
+            store.clone(),
+            ServiceConfig {
                 fingerprint_key,
                 ..ServiceConfig::default()
-            })
-            .build()
-            .unwrap();
-        let summary = service
-            .sync_all(&Caller::operator("alice"), SyncType::ManualBatch)
-            .await
-            .unwrap()
-            .await
-            .unwrap();
+            },
+        );
+        let summary = sync_all(&service).await;
         assert_eq!(summary.session.status, SessionStatus::Completed);
         let root = store
             .load_inventory(my.id)
